@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The result of relocating one object against one target: patched code + report. */
+#ifndef UZ_RELOCATION_H
+#define UZ_RELOCATION_H
+
+#include "core.h"
+#include "object.h"
+
+struct uz_relocation {
+	const struct uz_object *obj;   /* borrowed: must outlive the relocation */
+	char *target_name;
+	struct bpf_insn **insns;       /* per program section of obj, patched copies */
+	struct uz_record *recs;
+	size_t rec_cnt, rec_cap;
+	struct uz_candidate *cands;
+	size_t cand_cnt, cand_cap;
+	size_t *cand_first;            /* per record: index of its first candidate */
+	char **strs;                   /* owned strings the records point to */
+	size_t str_cnt, str_cap;
+	struct uz_object *owned_obj;   /* set by uz_insns_relocate */
+};
+
+/* Keep a copy of @s (or "") in the relocation; NULL on allocation failure. */
+const char *uz_rel_strdup(struct uz_relocation *rel, const char *s);
+
+#endif

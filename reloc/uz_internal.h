@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Internal declarations shared by the relocation engine's files: error
+ * helpers, byte-order helpers and small utilities. Nothing here is public.
+ */
+#ifndef UZ_INTERNAL_H
+#define UZ_INTERNAL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "userize/userize.h"
+
+#define UZ_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Fill @err (if not NULL) with a formatted message; return @code (negative). */
+int uz_err_set(struct uz_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prefix the message already in @err with a formatted context; return err->code. */
+int uz_err_prefix(struct uz_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Byte order of a buffer relative to the host. */
+static inline uint16_t uz_bswap16(uint16_t v) { return __builtin_bswap16(v); }
+static inline uint32_t uz_bswap32(uint32_t v) { return __builtin_bswap32(v); }
+static inline uint64_t uz_bswap64(uint64_t v) { return __builtin_bswap64(v); }
+
+static inline uint16_t uz_get16(const void *p, bool swap)
+{
+	uint16_t v;
+	memcpy(&v, p, sizeof(v));
+	return swap ? uz_bswap16(v) : v;
+}
+static inline uint32_t uz_get32(const void *p, bool swap)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof(v));
+	return swap ? uz_bswap32(v) : v;
+}
+static inline uint64_t uz_get64(const void *p, bool swap)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+	return swap ? uz_bswap64(v) : v;
+}
+static inline void uz_put32(void *p, uint32_t v, bool swap)
+{
+	if (swap)
+		v = uz_bswap32(v);
+	memcpy(p, &v, sizeof(v));
+}
+static inline void uz_put16(void *p, uint16_t v, bool swap)
+{
+	if (swap)
+		v = uz_bswap16(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline bool uz_host_is_big_endian(void)
+{
+	return __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+}
+
+/* Read a whole file into a malloc'ed buffer (NUL-terminated, not counted). */
+int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error *err);
+/* Write @len bytes to @path atomically: temp file in the same dir, fsync, rename. */
+int uz_write_file_atomic(const char *path, const void *data, size_t len,
+			 struct uz_error *err);
+
+/* Does the opts struct of size @sz (as given by the caller) carry @field? */
+#define UZ_OPTS_HAS(opts, field) \
+	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))
+#define UZ_OPTS_GET(opts, field, def) (UZ_OPTS_HAS(opts, field) ? (opts)->field : (def))
+
+#endif /* UZ_INTERNAL_H */
