@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# tools/corpus.sh: the kernel corpus. Owns fetching Debian kernel packages
+# into the cache and extracting their BTF with `userize btf extract`.
+#
+#   tools/corpus.sh fetch [--cache DIR] [--userize PATH] [PKG...]
+#       download PKG... (default: tools/corpus.list) into CACHE/debs, extract
+#       each kernel's BTF into CACHE/btf/RELEASE.btf, print RELEASE<TAB>PATH
+#   tools/corpus.sh list [--cache DIR]
+#       print RELEASE<TAB>PATH for every BTF already extracted
+#
+# CACHE defaults to ${UZ_CACHE:-$HOME/.cache/userize}. `apt-get update` runs
+# only when a download fails. Any package that cannot be fetched or has no
+# BTF makes the command fail, naming the package.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${UZ_CACHE:-$HOME/.cache/userize}
+userize=""
+updated=0
+deb_path=""
+
+die() {
+	echo "corpus: $*" >&2
+	exit 1
+}
+
+usage() {
+	sed -n '3,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+default_pkgs() {
+	sed -e 's/#.*//' -e 's/[[:space:]]//g' "$top/tools/corpus.list" | grep -v '^$'
+}
+
+# The kernel release a package carries: linux-image-RELEASE[-unsigned|-dbg].
+pkg_release() {
+	local r=${1#linux-image-}
+	r=${r%-unsigned}
+	r=${r%-dbg}
+	echo "$r"
+}
+
+# Newest cached .deb of a package (apt names it PKG_VERSION_ARCH.deb; '+'
+# and '~' stay literal, ':' in an epoch becomes %3a).
+cached_deb() {
+	local f
+	f=$(ls -t "$cache/debs/$1"_*.deb 2>/dev/null | head -n1) || true
+	echo "$f"
+}
+
+apt_err=""
+apt_download() {
+	[ -n "$apt_err" ] || { apt_err=$(mktemp); trap 'rm -f "$apt_err"' EXIT; }
+	(cd "$cache/debs" && apt-get download -q "$1" >/dev/null 2>"$apt_err")
+}
+
+# Sets deb_path to the package's cached .deb, downloading it if needed.
+fetch_deb() {
+	local pkg=$1
+	deb_path=$(cached_deb "$pkg")
+	[ -z "$deb_path" ] || return 0
+	if ! apt_download "$pkg"; then
+		if [ "$updated" = 0 ]; then
+			echo "corpus: $pkg: download failed, running apt-get update" >&2
+			apt-get update -q >/dev/null 2>&1 || die "apt-get update failed (are you root?)"
+			updated=1
+		fi
+		apt_download "$pkg" || die "cannot fetch package '$pkg': $(tail -n2 "$apt_err")"
+	fi
+	deb_path=$(cached_deb "$pkg")
+	[ -n "$deb_path" ] || die "cannot fetch package '$pkg': apt-get download left no .deb"
+}
+
+find_userize() {
+	if [ -n "$userize" ]; then
+		[ -x "$userize" ] || die "--userize $userize is not executable"
+		return
+	fi
+	local c
+	for c in "$top/build/userize" "$(command -v userize || true)"; do
+		if [ -n "$c" ] && [ -x "$c" ]; then
+			userize=$c
+			return
+		fi
+	done
+	die "no userize binary: build it (tools/dev.sh build) or pass --userize PATH"
+}
+
+extract_btf() {
+	local pkg=$1 deb=$2 rel out rc=0
+	rel=$(pkg_release "$pkg")
+	out="$cache/btf/$rel.btf"
+	if [ -s "$out" ] && [ "$out" -nt "$deb" ]; then
+		printf '%s\t%s\n' "$rel" "$out"
+		return 0
+	fi
+	"$userize" btf extract "$deb" -o "$out" --quiet || rc=$?
+	case $rc in
+	0) printf '%s\t%s\n' "$rel" "$out" ;;
+	1) die "package '$pkg': the kernel has no BTF" ;;
+	*) die "package '$pkg': cannot extract BTF from $deb (userize exit $rc)" ;;
+	esac
+}
+
+cmd_fetch() {
+	local pkgs=() pkg
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--cache) [ $# -ge 2 ] || die "--cache needs a directory"; cache=$2; shift 2 ;;
+		--cache=*) cache=${1#--cache=}; shift ;;
+		--userize) [ $# -ge 2 ] || die "--userize needs a path"; userize=$2; shift 2 ;;
+		--userize=*) userize=${1#--userize=}; shift ;;
+		-h|--help) usage; exit 0 ;;
+		-*) die "unknown option '$1'" ;;
+		*) pkgs+=("$1"); shift ;;
+		esac
+	done
+	[ ${#pkgs[@]} -gt 0 ] || mapfile -t pkgs < <(default_pkgs)
+	[ ${#pkgs[@]} -gt 0 ] || die "no packages (tools/corpus.list is empty)"
+	find_userize
+	mkdir -p "$cache/debs" "$cache/btf"
+	for pkg in "${pkgs[@]}"; do
+		fetch_deb "$pkg"
+		extract_btf "$pkg" "$deb_path"
+	done
+}
+
+cmd_list() {
+	local f
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--cache) [ $# -ge 2 ] || die "--cache needs a directory"; cache=$2; shift 2 ;;
+		--cache=*) cache=${1#--cache=}; shift ;;
+		-h|--help) usage; exit 0 ;;
+		*) die "unknown argument '$1'" ;;
+		esac
+	done
+	[ -d "$cache/btf" ] || return 0
+	for f in "$cache/btf"/*.btf; do
+		[ -e "$f" ] || continue
+		printf '%s\t%s\n' "$(basename "$f" .btf)" "$f"
+	done
+}
+
+case ${1:-} in
+fetch) shift; cmd_fetch "$@" ;;
+list) shift; cmd_list "$@" ;;
+-h|--help|help) usage ;;
+*) usage >&2; exit 2 ;;
+esac
