@@ -33,7 +33,7 @@ static inline uint8_t *uzt_ext(uint32_t sec_off, const struct uzt_rec *r, size_t
 			       uint32_t rec_size, size_t *len)
 {
 	size_t core = 4 + 8 + n * rec_size, i;
-	uint8_t *b = calloc(1, 32 + core);
+	uint8_t *b = calloc(1, 32 + 12 + n * (rec_size > 16 ? rec_size : 16));
 	uint32_t v;
 
 	*len = 32 + core;
@@ -46,7 +46,7 @@ static inline uint8_t *uzt_ext(uint32_t sec_off, const struct uzt_rec *r, size_t
 	memcpy(b + 36, &sec_off, 4);
 	v = (uint32_t)n; memcpy(b + 40, &v, 4);
 	for (i = 0; i < n; i++)
-		memcpy(b + 44 + i * rec_size, &r[i], 16);
+		memcpy(b + 44 + i * rec_size, &r[i], rec_size < 16 ? rec_size : 16);
 	return b;
 }
 
