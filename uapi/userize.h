@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * uapi/userize.h: the BPF-side annotation macros and read helpers that every
+ * userized view (uapi/userize/\*.h) and every program written against the
+ * views uses. Owns: UZ_VIEW, UZ_KERNEL(), UZ_ALIAS() and the UZ_READ_*()
+ * helpers. Nothing here is kernel-version specific.
+ *
+ * A view is a small C struct that names the kernel struct it stands for:
+ *
+ *	struct task_struct_user {
+ *		int pid;
+ *		unsigned int state UZ_ALIAS("__state");
+ *	} UZ_VIEW UZ_KERNEL("task_struct");
+ *
+ * Accesses to a view compile to ordinary CO-RE relocation records against
+ * the view type; at load time userize resolves them against the target
+ * kernel's types, using the struct tag(s) to find the kernel struct and the
+ * member's own name followed by its aliases (in order) to find the field.
+ * An alias may be a dotted path through embedded, non-pointer members
+ * ("__sk_common.skc_family"). Pointer hops are never implicit: they are
+ * spelled out in inline helpers with existence checks.
+ *
+ * Reading: use UZ_READ_INT() for every scalar whose width or signedness may
+ * differ between kernels (it works for bitfields too, on either endian),
+ * UZ_READ_PTR() for pointers, UZ_READ_STR() for char arrays and UZ_HAS()
+ * before touching a field that some kernels lack. libbpf's
+ * <bpf/bpf_core_read.h> macros (BPF_CORE_READ() and friends) keep working
+ * on views unchanged.
+ *
+ * ABI: view members are only ever added, never removed or re-typed; see
+ * docs/uapi.md for the promise and the kernels each field resolves on.
+ */
+#ifndef __USERIZE_H
+#define __USERIZE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#include <linux/bpf.h>
+#endif
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+#define USERIZE_UAPI_VERSION 1
+
+/* ---- annotations ------------------------------------------------------- */
+
+/* Marks a struct as a view: its accesses become CO-RE relocations. */
+#define UZ_VIEW __attribute__((preserve_access_index))
+/* Kernel struct this view stands for; repeat for ordered alternatives. */
+#define UZ_KERNEL(name) __attribute__((btf_decl_tag("userize:kernel=" name)))
+/* Further kernel names for a member, tried after the member's own name. */
+#define UZ_ALIAS(name) __attribute__((btf_decl_tag("userize:alias=" name)))
+
+/* ---- existence --------------------------------------------------------- */
+
+/* 1 if the target kernel has the field behind @src->@field, else 0. */
+#define UZ_HAS(src, field) __builtin_preserve_field_info((src)->field, BPF_FIELD_EXISTS)
+
+/* ---- scalar read ------------------------------------------------------- */
+
+/*
+ * The load unit is copied into the low-order bytes of a 64-bit value: on a
+ * big-endian target that means the last bytes of the 8-byte buffer. The
+ * relocated LSHIFT/RSHIFT values then isolate the field (whole integer or
+ * bitfield) and the SIGNED relocation picks the extension.
+ */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define __UZ_LOAD_DST(buf, sz) ((void *)(buf))
+#else
+#define __UZ_LOAD_DST(buf, sz) ((void *)(buf) + (8 - (sz)))
+#endif
+
+/*
+ * Read the integer (or bitfield, enum, bool) @src->@field whatever its size
+ * and signedness on the target kernel; evaluates to an unsigned long long,
+ * sign-extended when the kernel's field is signed. On a read fault the
+ * result is 0. @src is evaluated several times: pass a plain variable.
+ */
+#define UZ_READ_INT(src, field) ({						\
+	unsigned long long __uz_v = 0;						\
+	unsigned int __uz_sz =							\
+		__builtin_preserve_field_info((src)->field, BPF_FIELD_BYTE_SIZE); \
+	if (__uz_sz > 8)							\
+		__uz_sz = 8;							\
+	bpf_probe_read_kernel(__UZ_LOAD_DST(&__uz_v, __uz_sz), __uz_sz,		\
+		(const void *)(src) +						\
+		__builtin_preserve_field_info((src)->field, BPF_FIELD_BYTE_OFFSET)); \
+	__uz_v <<= __builtin_preserve_field_info((src)->field, BPF_FIELD_LSHIFT_U64); \
+	if (__builtin_preserve_field_info((src)->field, BPF_FIELD_SIGNED))	\
+		__uz_v = (unsigned long long)((long long)__uz_v >>		\
+			__builtin_preserve_field_info((src)->field, BPF_FIELD_RSHIFT_U64)); \
+	else									\
+		__uz_v >>= __builtin_preserve_field_info((src)->field, BPF_FIELD_RSHIFT_U64); \
+	__uz_v;									\
+})
+
+/* Same, but 0 (no read at all) when the target kernel lacks the field. */
+#define UZ_READ_INT_OR0(src, field) \
+	(UZ_HAS(src, field) ? UZ_READ_INT(src, field) : 0ULL)
+
+/* ---- pointers and strings ---------------------------------------------- */
+
+/* Read the pointer member @src->@field; NULL on a read fault. */
+#define UZ_READ_PTR(src, field) ({						\
+	__typeof__((src)->field) __uz_p = 0;					\
+	bpf_core_read(&__uz_p, sizeof(__uz_p), &(src)->field);			\
+	__uz_p;									\
+})
+
+/*
+ * Copy the NUL-terminated char array @src->@field into @dst (@sz bytes,
+ * always terminated). Evaluates to the length including the NUL, or a
+ * negative error.
+ */
+#define UZ_READ_STR(dst, sz, src, field) \
+	bpf_core_read_str((dst), (sz), &(src)->field)
+
+#endif /* __USERIZE_H */
