@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tests/live/live_report.c: the samples' relocation report against the
+ * running kernel (/sys/kernel/btf/vmlinux): every view access resolves to
+ * the kernel field this kernel really has (renames through aliases, dotted
+ * paths, tracepoint records), and only guarded absent fields are poisoned.
+ */
+#include "live_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *samples[] = { "dropmon", "lo_filter", "writesize", "iolatency", "proctop" };
+
+/* Absent on 6.x kernels and guarded by UZ_HAS() in the headers. */
+static const char *guarded_absent[] = {
+	"request_user.rq_disk", "bio_user.bi_disk",
+};
+
+static void open_sample(struct uz_runner *r, const char *name)
+{
+	const char *build = getenv("UZ_BUILD");
+	char path[4096];
+
+	assert_non_null(build);
+	snprintf(path, sizeof(path), "%s/samples/%s.o", build, name);
+	assert_int_equal(uz_runner_open_file(r, name, path, NULL, stderr), 0);
+}
+
+static bool is_guarded(const char *spec)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(guarded_absent) / sizeof(guarded_absent[0]); i++)
+		if (strstr(spec, guarded_absent[i]))
+			return true;
+	return false;
+}
+
+/* Target spec of the first record whose local spec is @spec and kind @kind. */
+static const char *target_of(struct uz_runner *r, const char *spec, unsigned int kind)
+{
+	size_t i, n = uz_relocation_record_cnt(r->rel);
+
+	for (i = 0; i < n; i++) {
+		const struct uz_record *rec = uz_relocation_record(r->rel, i);
+
+		if (rec->kind == kind && !strcmp(rec->spec, spec))
+			return rec->result == UZ_RESULT_OK ? rec->target_spec : "(not ok)";
+	}
+	return "(no record)";
+}
+
+static void test_all_resolve(void **state)
+{
+	size_t s, i, n;
+
+	(void)state;
+	for (s = 0; s < sizeof(samples) / sizeof(samples[0]); s++) {
+		struct uz_runner r;
+
+		open_sample(&r, samples[s]);
+		n = uz_relocation_record_cnt(r.rel);
+		assert_true(n > 0);
+		for (i = 0; i < n; i++) {
+			const struct uz_record *rec = uz_relocation_record(r.rel, i);
+
+			if (rec->result == UZ_RESULT_OK)
+				continue;
+			if (rec->result == UZ_RESULT_POISONED && is_guarded(rec->spec))
+				continue;
+			fail_msg("%s: %s %s did not resolve: %s", samples[s],
+				 uz_kind_name(rec->kind), rec->spec, rec->message);
+		}
+		uz_runner_close(&r);
+	}
+}
+
+/* The renames and paths the views exist for, on this 6.x kernel. */
+static void test_known_targets(void **state)
+{
+	struct uz_runner r;
+
+	(void)state;
+	open_sample(&r, "proctop");
+	assert_string_equal(target_of(&r, "task_struct_user.state", UZ_FIELD_BYTE_OFFSET),
+			    "task_struct.__state");
+	assert_string_equal(target_of(&r, "task_struct_user.pid", UZ_FIELD_BYTE_OFFSET),
+			    "task_struct.pid");
+	uz_runner_close(&r);
+
+	open_sample(&r, "iolatency");
+	assert_string_equal(target_of(&r, "request_user.sector", UZ_FIELD_BYTE_OFFSET),
+			    "request.__sector");
+	assert_string_equal(target_of(&r, "request_user.data_len", UZ_FIELD_BYTE_OFFSET),
+			    "request.__data_len");
+	uz_runner_close(&r);
+}
+
+/*
+ * An unguarded read of a field this kernel lacks: the kernel refuses the
+ * program and the runner's message names the field (not just the verifier's
+ * "invalid func unknown#195896080").
+ */
+static void test_unguarded_explained(void **state)
+{
+	const char *build = getenv("UZ_BUILD");
+	char path[4096], *msg = NULL;
+	size_t len = 0;
+	struct uz_runner r;
+	FILE *diag;
+	int ret;
+
+	(void)state;
+	live_require_root();
+	assert_non_null(build);
+	snprintf(path, sizeof(path), "%s/tests/live/unguarded.o", build);
+	diag = open_memstream(&msg, &len);
+	assert_non_null(diag);
+	assert_int_equal(uz_runner_open_file(&r, "unguarded", path, NULL, diag), 0);
+	assert_int_equal(uz_relocation_count(r.rel, UZ_RESULT_POISONED), 1);
+	ret = uz_runner_load(&r);
+	fclose(diag);
+	print_message("%s", msg);
+	assert_true(ret < 0);
+	assert_non_null(strstr(msg, "rq_disk"));
+	assert_null(strstr(msg, "verifier log of"));	/* explained, not dumped */
+	free(msg);
+	uz_runner_close(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_all_resolve),
+		cmocka_unit_test(test_known_targets),
+		cmocka_unit_test(test_unguarded_explained),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
