@@ -2,22 +2,22 @@
 # Install libuserize into a temporary prefix and build a consumer against it
 # with pkg-config (shared and static) and with CMake's find_package().
 set -euo pipefail
-build=$1 src=$2
+build=$1 src=$2 extra=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 pc=$(dirname "$(find "$tmp/prefix" -name userize.pc)")
 export PKG_CONFIG_PATH=$pc
-cc "$src/consumer.c" $(pkg-config --cflags --libs userize) -Wl,-rpath,"$(pkg-config --variable=libdir userize)" -o "$tmp/shared"
+cc $extra "$src/consumer.c" $(pkg-config --cflags --libs userize) -Wl,-rpath,"$(pkg-config --variable=libdir userize)" -o "$tmp/shared"
 "$tmp/shared"
 libdir=$(pkg-config --variable=libdir userize)
-cc "$src/consumer.c" $(pkg-config --cflags userize) "$libdir/libuserize.a" \
+cc $extra "$src/consumer.c" $(pkg-config --cflags userize) "$libdir/libuserize.a" \
 	$(pkg-config --libs --static userize | sed 's/-luserize//') -o "$tmp/static"
 "$tmp/static"
 mkdir "$tmp/cm"
 cp "$src/consumer.c" "$tmp/cm/"
 cp "$src/consumer.cmake.txt" "$tmp/cm/CMakeLists.txt"
-cmake -S "$tmp/cm" -B "$tmp/cm/b" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake -S "$tmp/cm" -B "$tmp/cm/b" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_C_FLAGS="$extra" -DCMAKE_EXE_LINKER_FLAGS="$extra" >/dev/null
 cmake --build "$tmp/cm/b" >/dev/null
 "$tmp/cm/b/consumer"
 echo "1 passed, 0 failed"
