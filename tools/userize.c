@@ -23,6 +23,8 @@ static void usage(FILE *f)
 		"                 why each was rejected, nearest kernel names\n"
 		"  btf extract INPUT -o OUT.btf\n"
 		"                 BTF out of a vmlinuz, vmlinux, kernel .deb or raw BTF\n"
+		"  matrix OBJ... --targets DIR|FILE... [--json|--csv] [--no-group]\n"
+		"                 what every relocation resolves to on every kernel, grouped\n"
 		"\n"
 		"Run 'userize COMMAND --help' for a command's options.\n"
 		"Exit status: 0 success, 1 relocation problems, 2 bad input or usage.\n");
@@ -48,6 +50,8 @@ int main(int argc, char **argv)
 		return uz_cmd_explain(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "btf"))
 		return uz_cmd_btf(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "matrix"))
+		return uz_cmd_matrix(argc - 1, argv + 1);
 	fprintf(stderr, "userize: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return 2;
