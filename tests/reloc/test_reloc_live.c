@@ -15,15 +15,7 @@
 
 #include "uzt.h"
 
-struct result {
-	int pid;
-	int tgid;
-	int ppid;
-	unsigned int state;
-	char comm[16];
-	unsigned long long family_off;
-	unsigned long long hits;
-};
+#include "bpf/basic.h"
 
 static void test_live_values(void **state)
 {

@@ -25,15 +25,7 @@ struct sock_user {
 	unsigned short family ALIAS("__sk_common.skc_family");
 } VIEW KERNEL(sock);
 
-struct result {
-	int pid;
-	int tgid;
-	int ppid;
-	unsigned int state;
-	char comm[16];
-	unsigned long long family_off;
-	unsigned long long hits;
-};
+#include "basic.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
