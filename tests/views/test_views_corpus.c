@@ -16,22 +16,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/utsname.h>
+
 #include <userize/userize.h>
 
 struct kernel {
 	const char *file;	/* in $UZ_CACHE/btf, or an absolute path */
 	uint64_t pid_off;	/* task_struct.pid, BRIEF section 4; 0: unchecked */
 	uint64_t no_socket;	/* SKB_DROP_REASON_NO_SOCKET; 0: unchecked */
+	int split_times;	/* inode i_mtime_sec & co (6.11+): 1, 0, -1 from uname */
 };
 
 static const struct kernel corpus[] = {
-	{ "6.1.0-47-cloud-amd64.btf", 2416, 2 },
-	{ "6.1.0-56-amd64.btf", 2416, 2 },
-	{ "6.1.0-56-cloud-amd64.btf", 2416, 2 },
-	{ "6.1.0-56-rt-amd64.btf", 2480, 2 },
-	{ "6.12.111+deb12-amd64.btf", 2432, 3 },
-	{ "6.12.111+deb12-cloud-amd64.btf", 2432, 3 },
-	{ "6.12.111+deb12-rt-amd64.btf", 2472, 3 },
+	{ "6.1.0-47-cloud-amd64.btf", 2416, 2, 0 },
+	{ "6.1.0-56-amd64.btf", 2416, 2, 0 },
+	{ "6.1.0-56-cloud-amd64.btf", 2416, 2, 0 },
+	{ "6.1.0-56-rt-amd64.btf", 2480, 2, 0 },
+	{ "6.12.111+deb12-amd64.btf", 2432, 3, 1 },
+	{ "6.12.111+deb12-cloud-amd64.btf", 2432, 3, 1 },
+	{ "6.12.111+deb12-rt-amd64.btf", 2472, 3, 1 },
 };
 
 /* docs/uapi.md: removed before every corpus kernel; helpers guard them. */
@@ -55,14 +58,42 @@ static const char *const renames[][2] = {
 	{ "syscall_trace_enter_user.args[0]", "syscall_trace_enter.args[0]" },
 };
 
-static bool is_absent(const char *spec)
+/* inode timestamps: split members since 6.11, a timespec64 before. */
+static const char *split_members[] = {
+	"inode_user.i_mtime_sec", "inode_user.i_mtime_nsec",
+	"inode_user.i_ctime_sec", "inode_user.i_ctime_nsec",
+};
+static const char *timespec_members[] = {
+	"inode_user.i_mtime_ts.tv_sec", "inode_user.i_ctime_ts.tv_sec",
+};
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool in_list(const char *spec, const char **list, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
-		if (!strcmp(spec, absent[i]))
+	for (i = 0; i < n; i++)
+		if (!strcmp(spec, list[i]))
 			return true;
 	return false;
+}
+
+static bool is_absent(const char *spec, bool split)
+{
+	return in_list(spec, absent, NELEM(absent)) ||
+	       (split ? in_list(spec, timespec_members, NELEM(timespec_members)) :
+			in_list(spec, split_members, NELEM(split_members)));
+}
+
+/* 6.11 or newer, from the running kernel's release. */
+static bool running_has_split_times(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		fail_msg("cannot read the running kernel's release");
+	return major > 6 || (major == 6 && minor >= 11);
 }
 
 static const struct uz_record *find(const struct uz_relocation *rel, const char *spec,
@@ -87,6 +118,7 @@ static void check_kernel(struct uz_object *obj, const char *dir, const struct ke
 	struct uz_error err = { 0 };
 	char path[4096];
 	size_t i, n, fields = 0;
+	bool split = k->split_times < 0 ? running_has_split_times() : k->split_times;
 
 	if (k->file[0] == '/')
 		snprintf(path, sizeof(path), "%s", k->file);
@@ -102,12 +134,12 @@ static void check_kernel(struct uz_object *obj, const char *dir, const struct ke
 		r = uz_relocation_record(rel, i);
 		if (r->kind == UZ_FIELD_EXISTS) {
 			fields++;
-			if (r->result != UZ_RESULT_OK || r->new_value != !is_absent(r->spec))
+			if (r->result != UZ_RESULT_OK || r->new_value != !is_absent(r->spec, split))
 				fail_msg("%s: %s exists=%llu, expected %d (%s)", k->file, r->spec,
-					 (unsigned long long)r->new_value, !is_absent(r->spec),
+					 (unsigned long long)r->new_value, !is_absent(r->spec, split),
 					 r->message ? r->message : "");
 		} else if (r->kind == UZ_FIELD_BYTE_OFFSET) {
-			enum uz_result want = is_absent(r->spec) ? UZ_RESULT_POISONED :
+			enum uz_result want = is_absent(r->spec, split) ? UZ_RESULT_POISONED :
 								   UZ_RESULT_OK;
 
 			if (r->result != want)
@@ -118,8 +150,14 @@ static void check_kernel(struct uz_object *obj, const char *dir, const struct ke
 				 r->message ? r->message : "");
 		}
 	}
-	/* views.bpf.c probes 71 fields; a lost probe must not pass silently. */
-	assert_int_equal(fields, 71);
+	/* views.bpf.c probes 89 fields; a lost probe must not pass silently. */
+	assert_int_equal(fields, 89);
+	/* Before 6.11 the guarded timestamp resolves through the alias. */
+	r = find(rel, "inode_user.i_mtime_ts.tv_sec", UZ_FIELD_BYTE_OFFSET);
+	assert_non_null(r);
+	if (!split && strcmp(r->target_spec, "inode.i_mtime.tv_sec"))
+		fail_msg("%s: inode_user.i_mtime_ts.tv_sec resolved to '%s', expected "
+			 "'inode.i_mtime.tv_sec'", k->file, r->target_spec);
 
 	for (i = 0; i < sizeof(renames) / sizeof(renames[0]); i++) {
 		r = find(rel, renames[i][0], UZ_FIELD_BYTE_OFFSET);
@@ -134,7 +172,8 @@ static void check_kernel(struct uz_object *obj, const char *dir, const struct ke
 		assert_int_equal(r->new_value, k->pid_off);
 	print_message("%-32s %zu fields: all resolve except %zu documented absent; "
 		      "task_struct.pid at %llu\n", k->file, fields,
-		      sizeof(absent) / sizeof(absent[0]), (unsigned long long)r->new_value);
+		      NELEM(absent) + (split ? NELEM(timespec_members) : NELEM(split_members)),
+		      (unsigned long long)r->new_value);
 	r = find(rel, "skb_drop_reason___uz::SKB_DROP_REASON_NO_SOCKET", UZ_ENUMVAL_VALUE);
 	assert_non_null(r);
 	assert_int_equal(r->result, UZ_RESULT_OK);
@@ -168,7 +207,7 @@ static void test_views_on_corpus(void **state)
 /* The machine's own kernel too (docs/uapi.md lists it). */
 static void test_views_on_running_kernel(void **state)
 {
-	static const struct kernel running = { "/sys/kernel/btf/vmlinux", 0, 0 };
+	static const struct kernel running = { "/sys/kernel/btf/vmlinux", 0, 0, -1 };
 	const char *build = getenv("UZ_BUILD");
 	struct uz_object *obj = NULL;
 	struct uz_error err = { 0 };

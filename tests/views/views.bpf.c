@@ -5,6 +5,7 @@
  * where each view field lands on a given kernel. Never loaded.
  */
 #include <userize/block.h>
+#include <userize/fs.h>
 #include <userize/net.h>
 #include <userize/task.h>
 #include <userize/tp.h>
@@ -37,6 +38,10 @@ int views_probe(void *ctx)
 	struct trace_event_raw_net_dev_template_user *ndt = ctx;
 	struct syscall_trace_enter_user *se = ctx;
 	struct syscall_trace_exit_user *sx = ctx;
+	struct inode_user *ino = ctx;
+	struct file_user *f = ctx;
+	struct fdtable_user *fdt = ctx;
+	struct files_struct_user *fs = ctx;
 	unsigned long sum = 0;
 
 	PROBE(t, pid); PROBE(t, tgid); PROBE(t, state); PROBE(t, flags);
@@ -65,6 +70,12 @@ int views_probe(void *ctx)
 	PROBE(ndt, skbaddr); PROBE(ndt, len);
 	PROBE(se, nr); PROBE(se, args[0]);
 	PROBE(sx, nr); PROBE(sx, ret);
+
+	PROBE(t, files); PROBE(fs, fdt); PROBE(fdt, max_fds); PROBE(fdt, fd);
+	PROBE(f, f_inode); PROBE(f, f_flags); PROBE(f, f_mode); PROBE(f, f_pos);
+	PROBE(ino, i_mode); PROBE(ino, i_flags); PROBE(ino, i_ino); PROBE(ino, i_size);
+	PROBE(ino, i_mtime_sec); PROBE(ino, i_mtime_nsec); PROBE(ino, i_ctime_sec);
+	PROBE(ino, i_ctime_nsec); PROBE(ino, i_mtime_ts.tv_sec); PROBE(ino, i_ctime_ts.tv_sec);
 
 	if (bpf_core_enum_value_exists(enum skb_drop_reason___uz, SKB_DROP_REASON_NO_SOCKET))
 		sum += bpf_core_enum_value(enum skb_drop_reason___uz, SKB_DROP_REASON_NO_SOCKET);

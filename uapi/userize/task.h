@@ -27,6 +27,8 @@ struct mm_struct_user {
 	unsigned long arg_start;
 } UZ_VIEW UZ_KERNEL("mm_struct");
 
+struct files_struct_user;	/* uapi/userize/fs.h */
+
 struct task_struct_user {
 	int pid;
 	int tgid;
@@ -48,6 +50,7 @@ struct task_struct_user {
 	int exit_code;
 	unsigned long nvcsw;
 	unsigned long nivcsw;
+	struct files_struct_user *files;
 } UZ_VIEW UZ_KERNEL("task_struct");
 
 /* Task state bits (stable since 2.6). */
