@@ -3,7 +3,9 @@
  * Unit tier for `userize matrix`: purpose-built targets (two identical
  * copies group together, a copy with one field moved splits out), bad target
  * files (non-BTF, truncated, a directory, a dangling symlink) become error
- * rows naming the file while the rest is computed, and the exit codes.
+ * rows naming the file while the rest is computed, the exit codes, the
+ * guarded-dead-read policy (G, --strict) and --fields on a purpose-built
+ * target, its cells checked against libbpf's own reading of that target.
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,6 +22,7 @@
 #include <cmocka.h>
 #include <bpf/btf.h>
 
+#include "mx_test.h"
 #include "userize/userize.h"
 
 static char tmpdir[PATH_MAX];
@@ -92,9 +95,10 @@ static void assert_row(const char *what, const char *cells)
 
 	if (!p)
 		fail_msg("no row '%s' in:\n%s", what, out);
+	p += strlen(what);
 	eol = strchr(p, '\n');
 	n = eol ? (size_t)(eol - p) : strlen(p);
-	snprintf(line, sizeof(line), "%.*s", (int)(n - strlen(what)), p + strlen(what));
+	snprintf(line, sizeof(line), "%.*s", (int)n, p);
 	for (tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		if (*got)
 			strcat(got, " ");
@@ -213,12 +217,175 @@ static void test_exit_codes(void **state)
 	assert_int_equal(run(false, "%s matrix --help", UZ_CLI), 0);
 }
 
+/* A poisoned read behind an exists-check of the same field: G, exit 0 (1 --strict). */
+static void test_guarded(void **state)
+{
+	(void)state;
+	assert_int_equal(run(false, "%s matrix %s --targets %s", UZ_CLI, GUARDED_OBJ, TARGET_A), 0);
+	assert_non_null(strstr(out, "1 kernel(s), 1 layout(s), 1 object(s), 3 relocation(s)"));
+	assert_non_null(strstr(out, "(1 guarded)\n"));
+	assert_null(strstr(out, "unresolved"));
+	assert_row("byte_off task_struct.pid", "8");
+	assert_row("field_exists task_struct.nosuch", "-");
+	assert_row("byte_off task_struct.nosuch", "G");
+	assert_non_null(strstr(out, "G absent, guarded"));
+	assert_non_null(strstr(out, "matched by spec, not by control flow"));
+	assert_non_null(strstr(out, "rejects any such read that is actually reachable"));
+
+	assert_int_equal(run(false, "%s matrix %s --targets %s --strict", UZ_CLI, GUARDED_OBJ,
+			     TARGET_A), 1);
+	assert_row("byte_off task_struct.nosuch", "G");
+
+	/* JSON keeps the engine's result and says it is guarded; CSV says guarded */
+	assert_int_equal(run(false, "%s matrix %s --targets %s --json", UZ_CLI, GUARDED_OBJ,
+			     TARGET_A), 0);
+	assert_non_null(strstr(out, "\"kind\": \"byte_off\", \"local_type\": \"struct task_struct\", "
+				    "\"local_type_id\": "));
+	assert_non_null(strstr(out, "\"spec\": \"task_struct.nosuch\", \"result\": \"poisoned\", "
+				    "\"guarded\": true, \"orig_value\": 4, \"new_value\": 0"));
+	assert_non_null(strstr(out, "\"spec\": \"task_struct.pid\", \"result\": \"ok\", "
+				    "\"guarded\": false, \"orig_value\": 0, \"new_value\": 8"));
+	assert_int_equal(run(false, "%s matrix %s --targets %s --csv", UZ_CLI, GUARDED_OBJ,
+			     TARGET_A), 0);
+	assert_non_null(strstr(out, ",field_exists,task_struct.nosuch,ok,0,\n"));
+	assert_non_null(strstr(out, ",byte_off,task_struct.nosuch,guarded,0,\n"));
+	assert_non_null(strstr(out, ",byte_off,task_struct.pid,ok,8,task_struct.pid\n"));
+}
+
+/* Poisoned reads with no guard, or a guard on another field: P, exit 1. */
+static void test_unguarded(void **state)
+{
+	(void)state;
+	assert_int_equal(run(false, "%s matrix %s --targets %s", UZ_CLI, UNGUARDED_OBJ,
+			     TARGET_A), 1);
+	assert_non_null(strstr(out, "(2 unresolved)\n"));
+	assert_null(strstr(out, "guarded)"));
+	assert_row("field_exists task_struct.nosuch2", "-");
+	assert_row("byte_off task_struct.nosuch ", "P");
+	assert_row("byte_off task_struct.nosuch3", "P");
+	assert_int_equal(run(false, "%s matrix %s --targets %s --json", UZ_CLI, UNGUARDED_OBJ,
+			     TARGET_A), 1);
+	assert_non_null(strstr(out, "\"spec\": \"task_struct.nosuch\", \"result\": \"poisoned\", "
+				    "\"guarded\": false"));
+	assert_non_null(strstr(out, "\"spec\": \"task_struct.nosuch3\", \"result\": \"poisoned\", "
+				    "\"guarded\": false"));
+	assert_null(strstr(out, "\"guarded\": true"));
+	/* the guard of one object does not cover another object's read */
+	assert_int_equal(run(false, "%s matrix %s %s --targets %s", UZ_CLI, GUARDED_OBJ,
+			     UNGUARDED_OBJ, TARGET_A), 1);
+	assert_non_null(strstr(out, "(2 unresolved, 1 guarded)\n"));
+}
+
+/* Field offsets of the purpose-built targets, read with libbpf's btf.h API. */
+static void independent_offsets(const char *target, uint64_t *pid, uint64_t *tgid)
+{
+	struct btf *btf = btf__parse(target, NULL);
+	uint64_t size;
+
+	assert_non_null(btf);
+	assert_int_equal(mx_btf_path(btf, "task_struct.pid", pid, &size), 0);
+	assert_int_equal(size, 4);
+	assert_int_equal(mx_btf_path(btf, "task_struct.tgid", tgid, &size), 0);
+	assert_int_equal(size, 4);
+	assert_int_equal(mx_btf_path(btf, "task_struct.__state", pid + 1, &size), -1);
+	btf__free(btf);
+}
+
+static void test_fields(void **state)
+{
+	char dir[PATH_MAX + 8], want[256];
+	uint64_t a[2], moved[2];
+
+	(void)state;
+	independent_offsets(TARGET_A, a, a + 1);
+	independent_offsets(TARGET_MOVED, moved, moved + 1);
+	assert_true(a[0] == 8 && a[1] == 12 && moved[0] == 12 && moved[1] == 8);
+	snprintf(dir, sizeof(dir), "%s/fields", tmpdir);
+	assert_int_equal(run(true, "mkdir -p '%s' && cp '%s' '%s/ka.btf' && cp '%s' '%s/kmoved.btf'",
+			     dir, TARGET_A, dir, TARGET_MOVED, dir), 0);
+
+	/* only task_struct exists in these targets: pid and tgid resolve */
+	assert_int_equal(run(false, "%s matrix --fields --targets %s/ka.btf", UZ_CLI, dir), 0);
+	assert_non_null(strstr(out, "1 kernel(s), 1 layout(s), "));
+	assert_non_null(strstr(out, "view field "));
+	assert_non_null(strstr(out, "kernel field"));
+	snprintf(want, sizeof(want), "task_struct.pid 4 %llu", (unsigned long long)a[0]);
+	assert_row("\ntask_struct_user.pid ", want);
+	snprintf(want, sizeof(want), "task_struct.tgid 4 %llu", (unsigned long long)a[1]);
+	assert_row("\ntask_struct_user.tgid ", want);
+	assert_row("\ntask_struct_user.state ", "- - -");
+	assert_row("\ncred_user.uid.val ", "- - -");
+	assert_row("\nrequest_user.rq_disk ", "- - -");
+	assert_non_null(strstr(out, "the kernel has no such field: not an error"));
+
+	/* two layouts: the cells follow each target */
+	assert_int_equal(run(false, "%s matrix --fields --targets %s", UZ_CLI, dir), 0);
+	assert_non_null(strstr(out, "2 kernel(s), 2 layout(s), "));
+	assert_non_null(strstr(out, "\n  A   ka  ("));
+	assert_non_null(strstr(out, "\n  B   kmoved  ("));
+	snprintf(want, sizeof(want), "task_struct.pid 4 %llu %llu", (unsigned long long)a[0],
+		 (unsigned long long)moved[0]);
+	assert_row("\ntask_struct_user.pid ", want);
+
+	/* JSON and CSV carry offset, size, kernel field and why a field is missing */
+	assert_int_equal(run(false, "%s matrix --fields --targets %s --json", UZ_CLI, dir), 0);
+	assert_non_null(strstr(out, "[\n{\"kernel\": \"ka\", \"path\": "));
+	assert_non_null(strstr(out, "\"error\": null, \"fields\": [\n {\"field\": "));
+	assert_non_null(strstr(out, "{\"field\": \"task_struct_user.pid\", \"result\": \"ok\", "
+				    "\"offset\": 8, \"size\": 4, \"kernel_field\": \"task_struct.pid\", "
+				    "\"message\": \"\"}"));
+	assert_non_null(strstr(out, "{\"field\": \"task_struct_user.pid\", \"result\": \"ok\", "
+				    "\"offset\": 12, \"size\": 4, \"kernel_field\": \"task_struct.pid\""));
+	assert_non_null(strstr(out, "{\"field\": \"task_struct_user.state\", \"result\": "
+				    "\"missing\", \"offset\": null, \"size\": null, \"kernel_field\": "
+				    "null, \"message\": \"struct task_struct has no member 'state'"));
+	assert_int_equal(run(false, "%s matrix --fields --targets %s --csv", UZ_CLI, dir), 0);
+	assert_non_null(strstr(out, "kernel,field,result,offset,size,kernel_field,message\n"));
+	assert_non_null(strstr(out, "\nka,task_struct_user.pid,ok,8,4,task_struct.pid,\n"));
+	assert_non_null(strstr(out, "\nkmoved,task_struct_user.tgid,ok,8,4,task_struct.tgid,\n"));
+	assert_non_null(strstr(out, "\nka,task_struct_user.state,missing,,,,"));
+
+	/* a target that does not load: exit 1, "!" column, error in JSON */
+	assert_int_equal(run(true, "printf junk > '%s/zz.btf' && %s matrix --fields --targets %s",
+			     dir, UZ_CLI, dir), 1);
+	assert_non_null(strstr(out, "  !    zz: failed to load "));
+	assert_int_equal(run(false, "%s matrix --fields --targets %s --json", UZ_CLI, dir), 1);
+	assert_non_null(strstr(out, "{\"kernel\": \"zz\", "));
+	assert_non_null(strstr(out, ", \"fields\": null}\n]\n"));
+
+	/* a renamed field whose size changed: both names, groups, off:size cells */
+	assert_int_equal(run(false, "cp '%s' '%s/s_new.btf' && cp '%s' '%s/s_old.btf' && "
+			     "%s matrix --fields --targets %s/s_new.btf %s/s_old.btf", TARGET_STATE_NEW,
+			     dir, TARGET_STATE_OLD, dir, UZ_CLI, dir, dir), 0);
+	assert_row("\ntask_struct_user.state ",
+		   "task_struct.__state (A) | task_struct.state (B) * 16:4 16:8");
+	assert_row("\ntask_struct_user.pid ", "task_struct.pid 4 8 8");
+	assert_non_null(strstr(out, "N:S offset N and size S"));
+	assert_int_equal(run(false, "%s matrix --fields --targets %s/s_new.btf %s/s_old.btf --csv",
+			     UZ_CLI, dir, dir), 0);
+	assert_non_null(strstr(out, "\ns_new,task_struct_user.state,ok,16,4,task_struct.__state,"
+				    "member 'state' resolved through alias '__state'\n"));
+	assert_non_null(strstr(out, "\ns_old,task_struct_user.state,ok,16,8,task_struct.state,\n"));
+
+	/* usage */
+	assert_int_equal(run(true, "%s matrix --fields %s --targets %s/ka.btf", UZ_CLI, PROG_OBJ,
+			     dir), 2);
+	assert_non_null(strstr(out, "--fields takes no object"));
+	assert_int_equal(run(false, "%s matrix --help", UZ_CLI), 0);
+	assert_non_null(strstr(out, "--fields"));
+	assert_non_null(strstr(out, "--merge FILE..."));
+	assert_non_null(strstr(out, "--strict"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grouping),
 		cmocka_unit_test(test_bad_targets),
 		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_guarded),
+		cmocka_unit_test(test_unguarded),
+		cmocka_unit_test(test_fields),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * `userize matrix`: the kernel rows (one per target file: directories
+ * expanded, sorted by path, sharded), loading a target with an error text
+ * that names the problem, table lines and cells storage, the JSON framing
+ * of a kernel, the exit status and freeing the model.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "encode.h"
+#include "matrix.h"
+
+void *mx_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q) {
+		fprintf(stderr, MX_PROG ": out of memory\n");
+		exit(2);
+	}
+	return q;
+}
+
+char *mx_strdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d) {
+		fprintf(stderr, MX_PROG ": out of memory\n");
+		exit(2);
+	}
+	return d;
+}
+
+/* Last path component without @suffix ("dir/k.btf" -> "k"). */
+char *mx_base_strip(const char *path, const char *suffix)
+{
+	const char *b = strrchr(path, '/');
+	size_t n, sl = strlen(suffix);
+	char *d;
+
+	b = b ? b + 1 : path;
+	if (!*b) /* "dir/" */
+		b = path;
+	d = mx_strdup(b);
+	n = strlen(d);
+	if (n > sl && !strcmp(d + n - sl, suffix))
+		d[n - sl] = 0;
+	return d;
+}
+
+struct mx_row *mx_add_row(struct matrix *m, const char *path, const char *name)
+{
+	struct mx_row *r;
+
+	if (m->nrows == m->caprows) {
+		m->caprows = m->caprows ? m->caprows * 2 : 16;
+		m->rows = mx_realloc(m->rows, m->caprows * sizeof(*m->rows));
+	}
+	r = &m->rows[m->nrows++];
+	memset(r, 0, sizeof(*r));
+	r->path = mx_strdup(path);
+	r->name = name ? mx_strdup(name) : mx_base_strip(path, ".btf");
+	return r;
+}
+
+/* A directory contributes every entry (a non-BTF file becomes an error row). */
+void mx_add_target_arg(struct matrix *m, const char *path)
+{
+	struct dirent **ents;
+	struct stat st;
+	int n, i;
+
+	if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+		mx_add_row(m, path, NULL);
+		return;
+	}
+	n = scandir(path, &ents, NULL, alphasort);
+	if (n < 0) {
+		mx_add_row(m, path, NULL)->error = mx_strdup(strerror(errno));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *e = ents[i]->d_name;
+		size_t len = strlen(path) + strlen(e) + 2;
+		char *full;
+
+		if (strcmp(e, ".") && strcmp(e, "..")) {
+			full = mx_realloc(NULL, len);
+			snprintf(full, len, "%s%s%s", path,
+				 path[strlen(path) - 1] == '/' ? "" : "/", e);
+			mx_add_row(m, full, NULL);
+			free(full);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct mx_row *)a)->path, ((const struct mx_row *)b)->path);
+}
+
+void mx_sort_rows(struct matrix *m)
+{
+	qsort(m->rows, m->nrows, sizeof(*m->rows), row_cmp);
+}
+
+static void row_free(struct mx_row *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncells; i++)
+		free(r->cells[i].path);
+	free(r->cells);
+	free(r->path);
+	free(r->name);
+	free(r->error);
+}
+
+/* Keep targets I, I+N, ... of the sorted list; 0 or exit status 2. */
+int mx_shard_rows(struct matrix *m)
+{
+	size_t i, kept = 0;
+
+	if (!m->shard_n)
+		return 0;
+	for (i = 0; i < m->nrows; i++) {
+		if (i % m->shard_n == m->shard_i)
+			m->rows[kept++] = m->rows[i];
+		else
+			row_free(&m->rows[i]);
+	}
+	m->nrows = kept;
+	if (!kept) {
+		fprintf(stderr, MX_PROG ": shard %u/%u holds no target (only %zu target(s))\n",
+			m->shard_i, m->shard_n, i);
+		return 2;
+	}
+	return 0;
+}
+
+/* The row's target, or NULL with row->error set (and said on stderr). */
+struct uz_target *mx_load_target(struct mx_row *row)
+{
+	struct uz_target *tgt = NULL;
+	struct uz_error err = { 0 };
+	struct stat st;
+
+	if (!row->error) {
+		if (stat(row->path, &st))
+			row->error = mx_strdup(strerror(errno));
+		else if (S_ISDIR(st.st_mode))
+			row->error = mx_strdup("is a directory, not a BTF or vmlinux file");
+		else if (uz_target_load(row->path, NULL, &tgt, &err)) {
+			size_t pl = strlen(row->path);
+			const char *msg = err.msg[0] ? err.msg : strerror(-err.code);
+
+			/* the row names the file already */
+			if (!strncmp(msg, row->path, pl) && !strncmp(msg + pl, ": ", 2))
+				msg += pl + 2;
+			row->error = mx_strdup(msg);
+			tgt = NULL;
+		}
+	}
+	if (row->error)
+		fprintf(stderr, MX_PROG ": %s: %s\n", row->path, row->error);
+	return tgt;
+}
+
+void mx_progress(const struct matrix *m, size_t i)
+{
+	if (m->nrows > 20)
+		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, m->nrows, m->rows[i].name);
+}
+
+struct mx_line *mx_add_line(struct matrix *m)
+{
+	struct mx_line *l;
+
+	if (m->nlines == m->caplines) {
+		m->caplines = m->caplines ? m->caplines * 2 : 64;
+		m->lines = mx_realloc(m->lines, m->caplines * sizeof(*m->lines));
+	}
+	l = &m->lines[m->nlines++];
+	memset(l, 0, sizeof(*l));
+	return l;
+}
+
+/* Grow the row's cells to one per line (new cells MX_UNSET). */
+void mx_row_cells(const struct matrix *m, struct mx_row *row)
+{
+	if (row->ncells >= m->nlines)
+		return;
+	row->cells = mx_realloc(row->cells, m->nlines * sizeof(*row->cells));
+	memset(row->cells + row->ncells, 0, (m->nlines - row->ncells) * sizeof(*row->cells));
+	row->ncells = m->nlines;
+}
+
+/* `{"kernel": ..., "path": ..., "error": ...,` of one kernel's JSON object. */
+void mx_json_row_begin(struct matrix *m, const struct mx_row *row)
+{
+	fputs(m->written++ ? ",\n{\"kernel\": " : "[\n{\"kernel\": ", stdout);
+	json_put_str(stdout, row->name);
+	fputs(", \"path\": ", stdout);
+	json_put_str(stdout, row->path);
+	fputs(", \"error\": ", stdout);
+	if (row->error)
+		json_put_str(stdout, row->error);
+	else
+		fputs("null", stdout);
+}
+
+/*
+ * 0 everything resolved, 1 a target failed to load, a relocation is
+ * poisoned (unguarded) or failed, a field failed, or --strict and a guarded
+ * dead read was seen.
+ */
+int mx_exit_status(const struct matrix *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nrows; i++) {
+		const struct mx_row *r = &m->rows[i];
+
+		if (r->error || r->unresolved || (m->strict && r->guarded))
+			return 1;
+	}
+	return 0;
+}
+
+void mx_free(struct matrix *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nobj; i++) {
+		uz_object_free(m->objs[i].obj);
+		free(m->objs[i].name);
+		free(m->objs[i].rec2line);
+	}
+	for (i = 0; i < m->nrows; i++)
+		row_free(&m->rows[i]);
+	for (i = 0; i < m->nlines; i++) {
+		free(m->lines[i].label);
+		free(m->lines[i].spec);
+	}
+	free(m->objs);
+	free(m->rows);
+	free(m->lines);
+	memset(m, 0, sizeof(*m));
+}
