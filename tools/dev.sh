@@ -12,7 +12,7 @@ cd "$top"
 PKGS=(build-essential cmake pkg-config git ca-certificates
       clang-19 llvm-19 libbpf-dev libelf-dev libdw-dev libcmocka-dev
       zlib1g-dev liblzma-dev liblz4-dev libzstd-dev
-      bpftool dwarves iproute2 qemu-system-x86 busybox-static lz4 zstd xz-utils cpio)
+      bpftool dwarves iproute2 qemu-system-x86 busybox-static lz4 zstd xz-utils cpio kmod)
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
@@ -59,7 +59,7 @@ test)
 	rc=0
 	echo "== tests: plain build =="
 	(cd build && ctest --output-on-failure --timeout 1500) || rc=1
-	echo "== tests: AddressSanitizer + UndefinedBehaviorSanitizer =="
+	echo "== tests: AddressSanitizer + UndefinedBehaviorSanitizer (vm tier: plain build only, its guest program is static) =="
 	(cd build-san && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure --timeout 1500 -LE vm) || rc=1

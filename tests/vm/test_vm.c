@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tests/vm/test_vm.c: the vm tier. The same build of the sample objects runs
+ * on this machine's kernel and, under qemu (tools/vm/uzvm), on every kernel
+ * of tools/vm/kernels.list; inside each guest uz-vmcheck relocates the
+ * objects against the guest's own /sys/kernel/btf/vmlinux and runs the
+ * samples' checks. This test parses each console:
+ *   - every check passed on every kernel;
+ *   - the offsets the guest applied equal what libuserize computes on the
+ *     host from the BTF extracted out of the same kernel package, and they
+ *     differ between kernels (the point of relocating);
+ *   - the guarded field took the fallback path exactly where the kernel
+ *     lacks it (struct inode without i_mtime_sec: before 6.11).
+ * Then the harness itself: a guest whose checks fail, a guest that hangs
+ * and a kernel that cannot boot must each be reported as such, with the
+ * kernel's name and console tail, within a time bound.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <userize/userize.h>
+
+#define MAX_KERNELS 32
+#define MAX_ROWS 1024
+#define CHECKS "proctop writesize lo_filter dropmon fallback"
+#define OBJECTS "proctop writesize lo_filter dropmon fallback"
+/* Per boot attempt. Software emulation: boot ~3 s, the checks ~10-30 s. */
+#define GUEST_TIMEOUT 240
+#define HANG_TIMEOUT 30
+
+struct kernel_run {
+	char name[128];		/* release */
+	char *console;
+	char verdict[32];
+};
+
+/* One relocation's value per kernel (column), for the printed table. */
+struct offset_row {
+	char key[256];		/* "object kind spec" */
+	char target[128];
+	char value[MAX_KERNELS + 1][24];
+};
+
+static struct {
+	char src[1024], build[1024], cache[1024], work[1024];
+	struct kernel_run k[MAX_KERNELS + 1];	/* [0] = running kernel */
+	size_t nk;
+	struct offset_row *rows;
+	size_t nrows;
+} g;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		if (len + 4096 + 1 > cap) {
+			char *nb = realloc(buf, cap = cap * 2 + 8192);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, 4096, f);
+		len += n;
+	} while (n);
+	fclose(f);
+	buf[len] = 0;
+	return buf;
+}
+
+/* Run @cmd through sh, output to @out_path; returns the exit status. */
+static int run(const char *cmd, const char *out_path)
+{
+	char *full;
+	int st;
+
+	assert_true(asprintf(&full, "%s >'%s' 2>&1", cmd, out_path) > 0);
+	printf("$ %s\n", cmd);	/* print_message() truncates long text */
+	fflush(stdout);
+	st = system(full);
+	free(full);
+	assert_true(st != -1 && WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+/* The line of @text starting with @prefix (NULL if none); copied into @buf. */
+static const char *find_line(const char *text, const char *prefix, char *buf, size_t sz)
+{
+	size_t plen = strlen(prefix);
+	const char *p = text;
+
+	while (p && *p) {
+		const char *end = strchr(p, '\n');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		while (n && p[n - 1] == '\r')
+			n--;
+		if (n >= plen && !strncmp(p, prefix, plen)) {
+			snprintf(buf, sz, "%.*s", (int)n, p);
+			return buf;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* Record the UZ-OFFSET lines of kernel column @col. */
+static void collect_offsets(const char *console, size_t col)
+{
+	const char *p = console;
+
+	while ((p = strstr(p, "UZ-OFFSET "))) {
+		char obj[64], kind[32], spec[160], target[128], value[24], key[256];
+		size_t i;
+
+		if (p != console && p[-1] != '\n') {
+			p++;
+			continue;
+		}
+		if (sscanf(p, "UZ-OFFSET %63s %31s %159s %127s %23s", obj, kind, spec, target,
+			   value) != 5) {
+			p++;
+			continue;
+		}
+		p++;
+		snprintf(key, sizeof(key), "%s %s %s", obj, kind, spec);
+		for (i = 0; i < g.nrows && strcmp(g.rows[i].key, key); i++)
+			;
+		if (i == g.nrows) {
+			assert_true(g.nrows < MAX_ROWS);
+			memset(&g.rows[i], 0, sizeof(g.rows[i]));
+			snprintf(g.rows[i].key, sizeof(g.rows[i].key), "%s", key);
+			g.nrows++;
+		}
+		snprintf(g.rows[i].target, sizeof(g.rows[i].target), "%s", target);
+		snprintf(g.rows[i].value[col], sizeof(g.rows[i].value[col]), "%s", value);
+	}
+}
+
+/* Every check named in CHECKS passed in @console, and UZ-RESULT says so. */
+static void assert_checks_passed(const struct kernel_run *k)
+{
+	char want[128], line[256], names[] = CHECKS, *save = NULL, *name;
+	unsigned int n = 0;
+
+	for (name = strtok_r(names, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
+		snprintf(want, sizeof(want), "UZ-CHECK %s ", name);
+		if (!find_line(k->console, want, line, sizeof(line)))
+			fail_msg("%s: check %s did not report", k->name, name);
+		if (!strstr(line, " PASS "))
+			fail_msg("%s: %s", k->name, line);
+		n++;
+	}
+	snprintf(want, sizeof(want), "UZ-RESULT %u 0", n);
+	if (!find_line(k->console, want, line, sizeof(line)))
+		fail_msg("%s: no '%s' line", k->name, want);
+}
+
+/* The fallback check took the fallback path iff the kernel is older than 6.11. */
+static void assert_fallback_path(const struct kernel_run *k)
+{
+	unsigned int major = 0, minor = 0;
+	char line[128];
+	bool old;
+
+	assert_int_equal(sscanf(k->name, "%u.%u", &major, &minor), 2);
+	old = major < 6 || (major == 6 && minor < 11);
+	if (!find_line(k->console, "UZ-PATH fallback ", line, sizeof(line)))
+		fail_msg("%s: the fallback check printed no path", k->name);
+	print_message("%-32s guarded inode mtime read: %s path\n", k->name, line + 17);
+	assert_string_equal(line + 17, old ? "fallback" : "direct");
+}
+
+/*
+ * The offsets a guest applied equal what libuserize computes on the host
+ * against the BTF extracted from the same kernel package ($UZ_CACHE/btf).
+ */
+static void assert_offsets_match_host(size_t col)
+{
+	char objs[] = OBJECTS, *save = NULL, *name, path[8192], btf[8192];
+	size_t checked = 0;
+
+	snprintf(btf, sizeof(btf), "%s/btf/%s.btf", g.cache, g.k[col].name);
+	if (access(btf, R_OK))
+		fail_msg("%s: no extracted BTF at %s (corpus_fetch fixture)", g.k[col].name, btf);
+	for (name = strtok_r(objs, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
+		UZ_OPTS_INIT(uz_reloc_opts, ropts, .allow_errors = true);
+		struct uz_object *obj = NULL;
+		struct uz_target *tgt = NULL;
+		struct uz_relocation *rel = NULL;
+		struct uz_error err = { 0 };
+		size_t i, r;
+
+		snprintf(path, sizeof(path), "%s/%s/%s.o", g.build,
+			 strcmp(name, "fallback") ? "samples" : "tests/checks", name);
+		assert_int_equal(uz_object_open(path, NULL, &obj, &err), 0);
+		assert_int_equal(uz_target_load(btf, NULL, &tgt, &err), 0);
+		assert_int_equal(uz_object_relocate(obj, tgt, &ropts, &rel, &err), 0);
+		for (i = 0; i < uz_relocation_record_cnt(rel); i++) {
+			const struct uz_record *rec = uz_relocation_record(rel, i);
+			char key[256], want[24];
+
+			snprintf(key, sizeof(key), "%s %s %s", name, uz_kind_name(rec->kind),
+				 rec->spec);
+			for (r = 0; r < g.nrows && strcmp(g.rows[r].key, key); r++)
+				;
+			if (r == g.nrows)
+				fail_msg("%s: the guest printed no offset for %s", g.k[col].name, key);
+			if (rec->result == UZ_RESULT_OK)
+				snprintf(want, sizeof(want), "%llu",
+					 (unsigned long long)rec->new_value);
+			else
+				snprintf(want, sizeof(want), "-");
+			if (strcmp(g.rows[r].value[col], want))
+				fail_msg("%s: %s applied %s in the guest, %s computed on the host "
+					 "from %s", g.k[col].name, key, g.rows[r].value[col], want,
+					 btf);
+			checked++;
+		}
+		uz_relocation_free(rel);
+		uz_target_free(tgt);
+		uz_object_free(obj);
+	}
+	print_message("%-32s %zu applied values equal the host's relocation of %s\n",
+		      g.k[col].name, checked, btf);
+}
+
+static void print_table(void)
+{
+	size_t r, c, differ = 0;
+
+	print_message("\nbyte offsets applied per kernel (relocated in each guest against its "
+		      "own /sys/kernel/btf/vmlinux; '-' = absent, guarded)\n");
+	print_message("%-52s", "relocation");
+	for (c = 0; c < g.nk; c++)
+		print_message(" %10.10s", g.k[c].name);
+	print_message("\n");
+	for (c = 0; c < g.nk; c++)
+		print_message("  column %zu: %s%s\n", c + 1, g.k[c].name,
+			      c ? " (qemu)" : " (this machine)");
+	for (r = 0; r < g.nrows; r++) {
+		bool same = true;
+
+		if (!strstr(g.rows[r].key, " byte_off ") && !strstr(g.rows[r].key, " enumval_value "))
+			continue;
+		for (c = 1; c < g.nk; c++)
+			same &= !strcmp(g.rows[r].value[c], g.rows[r].value[0]);
+		differ += !same;
+		print_message("%-52.52s", g.rows[r].key);
+		for (c = 0; c < g.nk; c++)
+			print_message(" %10s", g.rows[r].value[c][0] ? g.rows[r].value[c] : "?");
+		print_message("%s\n", same ? "" : "  *");
+	}
+	print_message("(* = differs between kernels: %zu relocations)\n\n", differ);
+	assert_true(differ > 0);
+}
+
+static void test_kernels(void **state)
+{
+	char cmd[16384], out[8192], list[4096], line[512], *summary, *p;
+	char objs[] = OBJECTS, *save = NULL, *name;
+	struct utsname uts;
+	double t0;
+	int rc;
+	size_t i, n;
+
+	(void)state;
+	if (geteuid() != 0)
+		fail_msg("the vm tier loads BPF programs (host and guests) and needs root");
+
+	/* The running kernel, same binary, same objects. */
+	assert_int_equal(uname(&uts), 0);
+	snprintf(g.k[0].name, sizeof(g.k[0].name), "%s", uts.release);
+	snprintf(out, sizeof(out), "%s/host.console", g.work);
+	snprintf(cmd, sizeof(cmd), "'%s/tests/vm/uz-vmcheck' --objs '%s/samples:%s/tests/checks'",
+		 g.build, g.build, g.build);
+	rc = run(cmd, out);
+	g.k[0].console = slurp(out);
+	assert_non_null(g.k[0].console);
+	if (rc)
+		fail_msg("running kernel %s: uz-vmcheck exited %d:\n%s", g.k[0].name, rc,
+			 g.k[0].console);
+	assert_checks_passed(&g.k[0]);
+	assert_fallback_path(&g.k[0]);
+	collect_offsets(g.k[0].console, 0);
+	g.nk = 1;
+
+	/* Every listed kernel under qemu. */
+	n = (size_t)snprintf(cmd, sizeof(cmd),
+		"'%s/tools/vm/uzvm' --kernels '%s/tools/vm/kernels.list' --out '%s/guests' "
+		"--jobs 2 --timeout %d --modules veth --add '%s/tests/vm/uz-vmcheck:/root/uz-vmcheck'",
+		g.src, g.src, g.work, GUEST_TIMEOUT, g.build);
+	for (name = strtok_r(objs, " ", &save); name; name = strtok_r(NULL, " ", &save))
+		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, " --add '%s/%s/%s.o:/root/objs/%s.o'",
+				      g.build, strcmp(name, "fallback") ? "samples" : "tests/checks",
+				      name, name);
+	snprintf(cmd + n, sizeof(cmd) - n, " --run '/root/uz-vmcheck --objs /root/objs'");
+	snprintf(out, sizeof(out), "%s/uzvm.out", g.work);
+	t0 = now_s();
+	rc = run(cmd, out);
+	p = slurp(out);
+	printf("%s(uzvm exit %d after %.1f s)\n", p ? p : "", rc, now_s() - t0);
+	fflush(stdout);
+	free(p);
+
+	snprintf(list, sizeof(list), "%s/guests/summary.tsv", g.work);
+	summary = slurp(list);
+	if (!summary)
+		fail_msg("uzvm wrote no %s", list);
+	for (p = summary; *p;) {
+		char *end = strchr(p, '\n'), kname[128], verdict[32], console[4096];
+		struct kernel_run *k;
+
+		if (end)
+			*end = 0;
+		if (*p && *p != '#' && sscanf(p, "%127s %31s %*s %*s %*s %4095s", kname, verdict,
+					      console) == 3 && strcmp(kname, "kernel")) {
+			assert_true(g.nk <= MAX_KERNELS);
+			k = &g.k[g.nk];
+			snprintf(k->name, sizeof(k->name), "%s", kname);
+			snprintf(k->verdict, sizeof(k->verdict), "%s", verdict);
+			k->console = slurp(console);
+			if (!k->console)
+				fail_msg("%s: no console log at %s", kname, console);
+			g.nk++;
+		}
+		p = end ? end + 1 : p + strlen(p);
+	}
+	free(summary);
+	assert_true(g.nk >= 4);	/* the running kernel + at least three guests */
+
+	for (i = 1; i < g.nk; i++) {
+		if (strcmp(g.k[i].verdict, "PASS"))
+			fail_msg("%s: verdict %s (console: %s/guests)", g.k[i].name, g.k[i].verdict,
+				 g.work);
+		if (!find_line(g.k[i].console, "UZ-KERNEL ", line, sizeof(line)) ||
+		    strcmp(line + 10, g.k[i].name))
+			fail_msg("%s: the guest reports another kernel: %s", g.k[i].name, line);
+		assert_checks_passed(&g.k[i]);
+		assert_fallback_path(&g.k[i]);
+		collect_offsets(g.k[i].console, i);
+	}
+	assert_int_equal(rc, 0);
+	print_table();
+	for (i = 1; i < g.nk; i++)
+		assert_offsets_match_host(i);
+}
+
+/* uzvm on one kernel with extra options; returns its exit status and output. */
+static int uzvm_one(const char *kernel, const char *opts, const char *tag, char **output,
+		    double *secs)
+{
+	char cmd[8192], out[2048];
+	double t0 = now_s();
+	int rc;
+
+	snprintf(cmd, sizeof(cmd),
+		 "'%s/tools/vm/uzvm' --out '%s/%s' --add '%s/tests/vm/uz-vmcheck:/root/uz-vmcheck' "
+		 "--add '%s/samples/dropmon.o:/root/objs/dropmon.o' %s '%s'",
+		 g.src, g.work, tag, g.build, g.build, opts, kernel);
+	snprintf(out, sizeof(out), "%s/%s.out", g.work, tag);
+	rc = run(cmd, out);
+	*secs = now_s() - t0;
+	*output = slurp(out);
+	assert_non_null(*output);
+	printf("%s(exit %d after %.1f s)\n", *output, rc, *secs);
+	fflush(stdout);
+	return rc;
+}
+
+/* First kernel of tools/vm/kernels.list. */
+static void first_kernel(char *buf, size_t sz)
+{
+	char path[2048], *text, *p;
+
+	snprintf(path, sizeof(path), "%s/tools/vm/kernels.list", g.src);
+	text = slurp(path);
+	assert_non_null(text);
+	for (p = strtok(text, "\n"); p; p = strtok(NULL, "\n")) {
+		p += strspn(p, " \t");
+		if (*p && *p != '#') {
+			snprintf(buf, sz, "%s", p);
+			buf[strcspn(buf, " \t#")] = 0;
+			break;
+		}
+	}
+	free(text);
+	assert_true(buf[0] != 0);
+}
+
+static void assert_reported(const char *kernel, const char *output, const char *verdict,
+			    const char *console_text)
+{
+	char rel[256];
+	size_t n;
+
+	if (!strstr(output, verdict))
+		fail_msg("uzvm did not report %s:\n%s", verdict, output);
+	/* linux-image-RELEASE[-unsigned] -> RELEASE */
+	snprintf(rel, sizeof(rel), "%s", strncmp(kernel, "linux-image-", 12) ? kernel : kernel + 12);
+	n = strlen(rel);
+	if (n > 9 && !strcmp(rel + n - 9, "-unsigned"))
+		rel[n - 9] = 0;
+	if (!strstr(output, rel))
+		fail_msg("uzvm's %s report does not name the kernel %s", verdict, rel);
+	if (!strstr(output, console_text))
+		fail_msg("uzvm's %s report does not show the console tail (expected '%s')",
+			 verdict, console_text);
+}
+
+static void test_guest_checks_fail(void **state)
+{
+	char kernel[512], *output;
+	double secs;
+
+	(void)state;
+	first_kernel(kernel, sizeof(kernel));
+	assert_int_equal(uzvm_one(kernel, "--timeout 240 --run "
+				  "'/root/uz-vmcheck --objs /root/objs --perturb dropmon dropmon'",
+				  "fail", &output, &secs), 1);
+	assert_reported(kernel, output, "FAIL", "UZ-CHECK dropmon FAIL");
+	assert_true(secs < 2 * 240 + 30);
+	free(output);
+}
+
+static void test_guest_hangs(void **state)
+{
+	char kernel[512], opts[256], *output;
+	double secs;
+
+	(void)state;
+	first_kernel(kernel, sizeof(kernel));
+	snprintf(opts, sizeof(opts), "--timeout %d --run 'echo uz-hang-start; sleep 100000'",
+		 HANG_TIMEOUT);
+	assert_int_equal(uzvm_one(kernel, opts, "hang", &output, &secs), 1);
+	assert_reported(kernel, output, "HANG", "uz-hang-start");
+	/* Killed at the bound (plus host-side start-up), not later. */
+	assert_true(secs < HANG_TIMEOUT + 30);
+	free(output);
+}
+
+static void test_boot_fails(void **state)
+{
+	char kernel[512], *output;
+	double secs;
+
+	(void)state;
+	first_kernel(kernel, sizeof(kernel));
+	/* No init in the initramfs: the kernel panics before the guest runs. */
+	assert_int_equal(uzvm_one(kernel, "--timeout 120 --retries 1 --append "
+				  "'rdinit=/no-such-init' --run true", "bootfail", &output, &secs), 1);
+	assert_reported(kernel, output, "BOOT-FAIL", "Kernel panic");
+	assert_true(secs < 2 * 120 + 30);
+	free(output);
+}
+
+static int setup(void **state)
+{
+	const char *src = getenv("UZ_SRC"), *build = getenv("UZ_BUILD"), *cache = getenv("UZ_CACHE");
+	char cmd[4096];
+
+	(void)state;
+	if (!src || !build || !cache) {
+		fprintf(stderr, "UZ_SRC, UZ_BUILD and UZ_CACHE must be set (ctest sets them)\n");
+		return -1;
+	}
+	snprintf(g.src, sizeof(g.src), "%s", src);
+	snprintf(g.build, sizeof(g.build), "%s", build);
+	snprintf(g.cache, sizeof(g.cache), "%s", cache);
+	/* Logs of the last run stay in the build tree for inspection. */
+	snprintf(g.work, sizeof(g.work), "%s/tests/vm/last-run", build);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", g.work, g.work);
+	if (system(cmd)) {
+		fprintf(stderr, "cannot create %s\n", g.work);
+		return -1;
+	}
+	fprintf(stderr, "vm tier: consoles and logs in %s\n", g.work);
+	g.rows = calloc(MAX_ROWS, sizeof(*g.rows));
+	return g.rows ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i <= MAX_KERNELS; i++)
+		free(g.k[i].console);
+	free(g.rows);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kernels),
+		cmocka_unit_test(test_guest_checks_fail),
+		cmocka_unit_test(test_guest_hangs),
+		cmocka_unit_test(test_boot_fails),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
