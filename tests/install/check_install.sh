@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install libuserize into a temporary prefix and build a consumer against it
-# with pkg-config (shared and static) and with CMake's find_package().
+# with pkg-config (shared and static) and with CMake's find_package(); the
+# installed commands (userize, uzvm) must run from the prefix.
 set -euo pipefail
 build=$1 src=$2 extra=${3:-}
 tmp=$(mktemp -d)
@@ -20,4 +21,7 @@ cp "$src/consumer.cmake.txt" "$tmp/cm/CMakeLists.txt"
 cmake -S "$tmp/cm" -B "$tmp/cm/b" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_C_FLAGS="$extra" -DCMAKE_EXE_LINKER_FLAGS="$extra" >/dev/null
 cmake --build "$tmp/cm/b" >/dev/null
 "$tmp/cm/b/consumer"
+# The installed commands run from the prefix alone.
+"$tmp/prefix/bin/userize" matrix --help | grep -q -- '--fields'
+"$tmp/prefix/bin/uzvm" --help | grep -q 'BOOT-FAIL'
 echo "1 passed, 0 failed"
