@@ -2,7 +2,9 @@
 # tools/demo.sh BUILD_DIR: the live-kernel demo (README main job). Prints
 # where each sample's view fields land on this kernel (the relocation
 # report), then runs samples for a few seconds each while generating the
-# activity they count. Needs root; tools/dev.sh demo builds and calls it.
+# activity they count, and finally boots a cached Debian 6.1 kernel under
+# qemu where the same objects pass the samples' checks. Needs root;
+# tools/dev.sh demo builds and calls it.
 set -euo pipefail
 
 b=${1:?usage: tools/demo.sh BUILD_DIR}
@@ -58,3 +60,23 @@ banner "dropmon for ${secs}s (activity: 50 UDP datagrams to closed port 127.0.0.
 ( sleep 0.5; for i in $(seq 50); do echo drop > /dev/udp/127.0.0.1/9 || true; done ) &
 "$s/dropmon" --duration "$secs"
 wait
+
+# The same objects on an older kernel, booted under qemu: relocated in the
+# guest against its own BTF, then the samples' checks (tests/checks).
+deb=$(ls "${UZ_CACHE:-$HOME/.cache/userize}"/debs/linux-image-6.1.0-*-cloud-amd64-unsigned_*.deb 2>/dev/null | head -n1 || true)
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ -n "$deb" ] && [ -x "$b/tests/vm/uz-vmcheck" ] && command -v qemu-system-x86_64 >/dev/null; then
+	banner "The same objects inside $(basename "${deb%%_*}") under qemu (checks of tests/checks)"
+	adds=()
+	for o in "$s"/proctop.o "$s"/writesize.o "$s"/lo_filter.o "$s"/dropmon.o "$b"/tests/checks/fallback.o; do
+		adds+=(--add "$o:/root/objs/$(basename "$o")")
+	done
+	"$top/tools/vm/uzvm" -q --out "$tmp/vm" --modules veth --add "$b/tests/vm/uz-vmcheck:/root/uz-vmcheck" \
+		"${adds[@]}" --run '/root/uz-vmcheck' "$deb" | grep -v 'logs and summary'
+	echo "guest console (excerpt):"
+	tr -d '\r' <"$(ls "$tmp"/vm/*.console | head -n1)" |
+		grep -E '^(UZ-KERNEL|UZ-CHECK|UZ-RESULT|UZ-OFFSET proctop byte_off task_struct_user.pid|  proctop: child p|  fallback: kernel)' |
+		sed 's/^/  /'
+else
+	banner "qemu part skipped: no cached 6.1 cloud kernel package (tools/corpus.sh fetch gets them) or no uz-vmcheck in $b"
+fi
