@@ -2,8 +2,9 @@
 # tools/demo.sh BUILD_DIR: the live-kernel demo (README main job). Prints
 # where each sample's view fields land on this kernel (the relocation
 # report), then runs samples for a few seconds each while generating the
-# activity they count, and finally boots a cached Debian 6.1 kernel under
-# qemu where the same objects pass the samples' checks. Needs root;
+# activity they count, and finally boots a Debian 6.1 kernel under qemu
+# (tools/vm/uzvm fetches the package into the cache) where the same objects
+# pass the samples' checks. Needs root;
 # tools/dev.sh demo builds and calls it.
 set -euo pipefail
 
@@ -63,10 +64,11 @@ wait
 
 # The same objects on an older kernel, booted under qemu: relocated in the
 # guest against its own BTF, then the samples' checks (tests/checks).
-deb=$(ls "${UZ_CACHE:-$HOME/.cache/userize}"/debs/linux-image-6.1.0-*-cloud-amd64-unsigned_*.deb 2>/dev/null | head -n1 || true)
+# The first kernel of tools/vm/kernels.list; uzvm fetches it into the cache.
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [ -n "$deb" ] && [ -x "$b/tests/vm/uz-vmcheck" ] && command -v qemu-system-x86_64 >/dev/null; then
-	banner "The same objects inside $(basename "${deb%%_*}") under qemu (checks of tests/checks)"
+deb=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$top/tools/vm/kernels.list" | grep -v '^$' | head -n1)
+if [ -x "$b/tests/vm/uz-vmcheck" ]; then
+	banner "The same objects inside $deb under qemu (checks of tests/checks)"
 	adds=()
 	for o in "$s"/proctop.o "$s"/writesize.o "$s"/lo_filter.o "$s"/dropmon.o "$b"/tests/checks/fallback.o; do
 		adds+=(--add "$o:/root/objs/$(basename "$o")")
@@ -78,5 +80,6 @@ if [ -n "$deb" ] && [ -x "$b/tests/vm/uz-vmcheck" ] && command -v qemu-system-x8
 		grep -E '^(UZ-KERNEL|UZ-CHECK|UZ-RESULT|UZ-OFFSET proctop byte_off task_struct_user.pid|  proctop: child p|  fallback: kernel)' |
 		sed 's/^/  /'
 else
-	banner "qemu part skipped: no cached 6.1 cloud kernel package (tools/corpus.sh fetch gets them) or no uz-vmcheck in $b"
+	echo "demo: $b/tests/vm/uz-vmcheck missing (a sanitizer build has none); build with tools/dev.sh build" >&2
+	exit 1
 fi
