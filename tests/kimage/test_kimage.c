@@ -516,6 +516,38 @@ static void t_deb_hostile(void **state)
 	kb_deb(&deb, "data.tar.bz2", &f->btf);
 	expect_err(&deb, UZ_KIMAGE_MAX_OUT, -ENOTSUP, "data.tar.bz2");
 	kb_free(&deb);
+	/* A zero-byte kernel member (was a double free). */
+	{
+		struct kb_buf empty = { .p = (uint8_t *)"", .len = 0 };
+
+		make_deb(&deb, &empty, name, KB_XZ, "data.tar.xz");
+		expect_err(&deb, UZ_KIMAGE_MAX_OUT, -ENODATA, "0-byte");
+		kb_free(&deb);
+	}
+	/* A base-256 size field near 2^64 must not wrap when rounded to 512. */
+	{
+		const char *names[] = { "./boot/junk", name };
+		struct kb_buf datas[2] = { f->btf, bz }, t2 = { 0 };
+		unsigned int sum = 0;
+		size_t j;
+
+		kb_tar(&t2, names, datas, 2);
+		t2.p[124] = 0x80;		/* base-256: 2^64 - 1 */
+		memset(t2.p + 125, 0, 3);
+		memset(t2.p + 128, 0xff, 8);
+		memset(t2.p + 148, ' ', 8);
+		for (j = 0; j < 512; j++)
+			sum += t2.p[j];
+		snprintf((char *)t2.p + 148, 8, "%06o", sum);
+		t2.p[155] = ' ';
+		kb_free(&z);
+		kb_compress(&z, KB_GZIP, &t2, false);
+		kb_deb(&deb, "data.tar.gz", &z);
+		expect_err(&deb, UZ_KIMAGE_MAX_OUT, -EINVAL, "corrupt size field");
+		kb_free(&deb);
+		kb_free(&z);
+		kb_free(&t2);
+	}
 	kb_free(&bz);
 	kb_free(&big);
 	kb_free(&tar);
