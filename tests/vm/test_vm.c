@@ -151,6 +151,10 @@ static void collect_offsets(const char *console, size_t col)
 			continue;
 		}
 		p++;
+		if (strcmp(value, "-") && value[strspn(value, "0123456789")])
+			fail_msg("%s: garbled line 'UZ-OFFSET %s %s %s %s %s' (kernel messages "
+				 "mixed into the console?)", g.k[col].name, obj, kind, spec, target,
+				 value);
 		snprintf(key, sizeof(key), "%s %s %s", obj, kind, spec);
 		for (i = 0; i < g.nrows && strcmp(g.rows[i].key, key); i++)
 			;
