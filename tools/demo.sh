@@ -70,11 +70,15 @@ deb=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$top/tools/vm/kernels.list" | grep
 if [ -x "$b/tests/vm/uz-vmcheck" ]; then
 	banner "The same objects inside $deb under qemu (checks of tests/checks)"
 	adds=()
-	for o in "$s"/proctop.o "$s"/writesize.o "$s"/lo_filter.o "$s"/dropmon.o "$b"/tests/checks/fallback.o; do
+	for o in "$s"/proctop.o "$s"/writesize.o "$s"/lo_filter.o "$s"/dropmon.o "$s"/iolatency.o \
+		"$b"/tests/checks/fallback.o; do
 		adds+=(--add "$o:/root/objs/$(basename "$o")")
 	done
+	# iolatency's scratch disk: NVMe on qemu's null block driver.
 	"$top/tools/vm/uzvm" -q --out "$tmp/vm" --modules veth --add "$b/tests/vm/uz-vmcheck:/root/uz-vmcheck" \
-		"${adds[@]}" --run '/root/uz-vmcheck' "$deb" | grep -v 'logs and summary'
+		--qemu-arg -blockdev --qemu-arg driver=null-co,node-name=uzd,size=67108864 \
+		--qemu-arg -device --qemu-arg nvme,drive=uzd,serial=uzvm \
+		"${adds[@]}" --run '/root/uz-vmcheck --blockdev /dev/nvme0n1' "$deb" | grep -v 'logs and summary'
 	echo "guest console (excerpt):"
 	tr -d '\r' <"$(ls "$tmp"/vm/*.console | head -n1)" |
 		grep -E '^(UZ-KERNEL|UZ-CHECK|UZ-RESULT|UZ-OFFSET proctop byte_off task_struct_user.pid|  proctop: child p|  fallback: kernel)' |

@@ -31,6 +31,8 @@ struct uzc {
 	const char *perturb;	/* check whose expectations are deliberately
 				 * wrong (harness self-test), or NULL */
 	bool offsets;		/* print UZ-OFFSET lines for each started object */
+	const char *blockdev;	/* scratch disk for iolatency's raw I/O, or NULL:
+				 * a file on the root file system's disk */
 	/* state of the check being run */
 	const char *check;
 	unsigned int compared;

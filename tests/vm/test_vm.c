@@ -34,8 +34,13 @@
 
 #define MAX_KERNELS 32
 #define MAX_ROWS 1024
-#define CHECKS "proctop writesize lo_filter dropmon fallback"
-#define OBJECTS "proctop writesize lo_filter dropmon fallback"
+#define CHECKS "proctop writesize lo_filter dropmon fallback iolatency"
+#define OBJECTS "proctop writesize lo_filter dropmon fallback iolatency"
+/* The guest's scratch disk for iolatency: NVMe (built into the cloud
+ * kernels) on qemu's null block driver (reads zeros, drops writes). */
+#define GUEST_DISK "--qemu-arg -blockdev --qemu-arg driver=null-co,node-name=uzd,size=67108864 " \
+	"--qemu-arg -device --qemu-arg nvme,drive=uzd,serial=uzvm"
+#define GUEST_BLOCKDEV "/dev/nvme0n1"
 /* Per boot attempt. Software emulation: boot ~3 s, the checks ~10-30 s. */
 #define GUEST_TIMEOUT 240
 #define HANG_TIMEOUT 30
@@ -320,13 +325,15 @@ static void test_kernels(void **state)
 	/* Every listed kernel under qemu. */
 	n = (size_t)snprintf(cmd, sizeof(cmd),
 		"'%s/tools/vm/uzvm' --kernels '%s/tools/vm/kernels.list' --out '%s/guests' "
-		"--jobs 2 --timeout %d --modules veth --add '%s/tests/vm/uz-vmcheck:/root/uz-vmcheck'",
+		"--jobs 2 --timeout %d --modules veth " GUEST_DISK
+		" --add '%s/tests/vm/uz-vmcheck:/root/uz-vmcheck'",
 		g.src, g.src, g.work, GUEST_TIMEOUT, g.build);
 	for (name = strtok_r(objs, " ", &save); name; name = strtok_r(NULL, " ", &save))
 		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, " --add '%s/%s/%s.o:/root/objs/%s.o'",
 				      g.build, strcmp(name, "fallback") ? "samples" : "tests/checks",
 				      name, name);
-	snprintf(cmd + n, sizeof(cmd) - n, " --run '/root/uz-vmcheck --objs /root/objs'");
+	snprintf(cmd + n, sizeof(cmd) - n,
+		 " --run '/root/uz-vmcheck --objs /root/objs --blockdev " GUEST_BLOCKDEV "'");
 	snprintf(out, sizeof(out), "%s/uzvm.out", g.work);
 	t0 = now_s();
 	rc = run(cmd, out);

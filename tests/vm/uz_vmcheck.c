@@ -24,11 +24,13 @@ static void usage(FILE *out)
 	const struct uzc_check *k;
 
 	fprintf(out,
-		"usage: uz-vmcheck [--objs DIR[:DIR...]] [--target BTF] [--perturb CHECK]\n"
-		"                  [--no-offsets] [CHECK...]\n"
+		"usage: uz-vmcheck [--objs DIR[:DIR...]] [--target BTF] [--blockdev DEV]\n"
+		"                  [--perturb CHECK] [--no-offsets] [CHECK...]\n"
 		"Run the samples' checks on the running kernel (default: all of them).\n"
 		"  --objs PATH       directories holding the sample objects (default /root/objs)\n"
 		"  --target BTF      relocate against this BTF instead of the running kernel's\n"
+		"  --blockdev DEV    scratch disk for iolatency's raw O_DIRECT I/O (its data is\n"
+		"                    overwritten at 1 MiB); default: a file on the root fs's disk\n"
 		"  --perturb CHECK   make CHECK's expectations wrong on purpose (harness self-test:\n"
 		"                    that check must then FAIL)\n"
 		"  --no-offsets      do not print the applied offsets\n"
@@ -43,6 +45,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "objs", required_argument, NULL, 'o' },
 		{ "target", required_argument, NULL, 't' },
+		{ "blockdev", required_argument, NULL, 'b' },
 		{ "perturb", required_argument, NULL, 'p' },
 		{ "no-offsets", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -58,6 +61,7 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'o': c.objpath = optarg; break;
 		case 't': c.target = optarg; break;
+		case 'b': c.blockdev = optarg; break;
 		case 'p': c.perturb = optarg; break;
 		case 'n': c.offsets = false; break;
 		case 'h': usage(stdout); return 0;
