@@ -23,12 +23,25 @@ int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error 
 		e = -errno;
 		return uz_err_set(err, e, "cannot open '%s': %s", path, strerror(-e));
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
+		st.st_size = 0;
+	} else if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		return uz_err_set(err, -EISDIR, "'%s' is a directory, not a file", path);
 	}
-	/* sysfs files report size 4096 or 0: read until EOF regardless. */
-	cap = (st.st_size > 0 ? (size_t)st.st_size : 0) + 4096;
+	/*
+	 * sysfs files report size 4096 or 0: read until EOF regardless. A
+	 * quarter more than the size, never touched, is headroom for glibc's
+	 * malloc: it sets its trim threshold to twice the largest block it
+	 * has freed back from mmap (this one, for a BTF file), and loading a
+	 * target holds this buffer plus libbpf's copy plus the name index at
+	 * once. Without the headroom the heap goes back to the kernel after
+	 * every load in a long-running process, and the next load faults all
+	 * its pages in again (repeated loads of one Debian kernel's BTF here:
+	 * about 4.4 against 8.5 ms each).
+	 */
+	cap = (st.st_size > 0 ? (size_t)st.st_size : 0);
+	cap = (cap < SIZE_MAX / 2 ? cap + cap / 4 : cap) + 4096;
 	for (;;) {
 		ssize_t r;
 

@@ -2,9 +2,10 @@
 /*
  * Name index. libbpf finds CO-RE candidates by scanning every target type
  * once per distinct local root type (99 % of its CO-RE time on vmlinux);
- * here one pass hashes every named type by its essential name into an
- * open-addressed table, and each lookup is then one probe sequence plus a
- * walk of the ids sharing that name. Ids are chained in increasing order so
+ * here every named type is hashed by its essential name into an
+ * open-addressed table (from the names btf_check.c collects in its
+ * validation pass), and each lookup is then one probe sequence plus a walk
+ * of the ids sharing that name. Ids are chained in increasing order so
  * candidates come out in the order libbpf's scan finds them.
  */
 #include <stdlib.h>
@@ -16,15 +17,54 @@ static bool is_flavor_sep(const char *s)
 	return s[0] != '_' && s[1] == '_' && s[2] == '_' && s[3] == '_' && s[4] != '_';
 }
 
+/*
+ * Does @s[0..n) hold three '_' in a row? Eight bytes at a time, windows six
+ * apart so that any three adjacent bytes share one; a byte is '_' when it
+ * is 0 after xor with '_' (exact zero-byte test, no carries across bytes).
+ */
+static bool has_underscore_run(const char *s, size_t n)
+{
+	const uint64_t us = 0x5f5f5f5f5f5f5f5full, lo7 = 0x7f7f7f7f7f7f7f7full;
+	uint64_t w, x, z;
+	size_t i;
+
+	if (n < 8) {
+		w = 0;
+		memcpy(&w, s, n);
+		x = w ^ us;
+		z = ~(((x & lo7) + lo7) | x | lo7);
+		return (z & (z >> 8) & (z >> 16)) != 0;
+	}
+	for (i = 0;; i += 6) {
+		if (i + 8 > n)
+			i = n - 8;
+		memcpy(&w, s + i, sizeof(w));
+		x = w ^ us;
+		z = ~(((x & lo7) + lo7) | x | lo7);
+		if (z & (z >> 8) & (z >> 16))
+			return true;
+		if (i + 8 >= n)
+			return false;
+	}
+}
+
+/* The flavor separator is "___" between two other characters, so names
+ * without three '_' in a row (nearly all) are looked at in words. */
+static size_t essential_len(const char *name, size_t n)
+{
+	size_t i;
+
+	if (n < 5 || !has_underscore_run(name, n))
+		return n;
+	for (i = n - 4; i-- > 0;) /* i = n-5 down to 0 */
+		if (is_flavor_sep(name + i))
+			return i + 1;
+	return n;
+}
+
 size_t uz_essential_name_len(const char *name)
 {
-	size_t n = strlen(name);
-	ssize_t i;
-
-	for (i = (ssize_t)n - 5; i >= 0; i--)
-		if (is_flavor_sep(name + i))
-			return (size_t)i + 1;
-	return n;
+	return essential_len(name, strlen(name));
 }
 
 bool uz_name_index_covers(unsigned int kind)
@@ -40,14 +80,30 @@ bool uz_name_index_covers(unsigned int kind)
 	}
 }
 
+/* Eight bytes at a time (the last eight overlapping), then a final mix;
+ * only ever compared within the process. */
 static uint32_t hash_name(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = k ^ len, w = 0;
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h | 1; /* never 0 */
+	if (len <= 8) {
+		memcpy(&w, s, len);
+		h = (h ^ w) * k;
+	} else {
+		for (i = 0; i + 8 < len; i += 8) {
+			memcpy(&w, s + i, sizeof(w));
+			h = (h ^ w) * k;
+			h ^= h >> 29;
+		}
+		memcpy(&w, s + len - 8, sizeof(w));
+		h = (h ^ w) * k;
+	}
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ull;
+	h ^= h >> 32;
+	return (uint32_t)h | 1; /* never 0 */
 }
 
 static bool same_name(const struct btf *btf, uint32_t id, const char *name, size_t len)
@@ -57,43 +113,76 @@ static bool same_name(const struct btf *btf, uint32_t id, const char *name, size
 	return n && strncmp(n, name, len) == 0 && uz_essential_name_len(n) == len;
 }
 
-int uz_name_index_build(struct uz_name_index *idx, const struct btf *btf, struct uz_error *err)
+int uz_name_index_build(struct uz_name_index *idx, const struct btf *btf,
+			struct uz_name_ref *refs, size_t cnt, struct uz_error *err)
 {
-	uint32_t n = btf__type_cnt(btf), id, size = 1024;
+	uint32_t n = btf__type_cnt(btf), pos, h, id, prev = 0;
+	size_t size = 1024, i, next_sz;
+	uint8_t *block;
 
 	memset(idx, 0, sizeof(*idx));
-	while (size < n * 2)
+	while (size < cnt * 2)
 		size <<= 1;
-	idx->btf = btf;
-	idx->mask = size - 1;
-	idx->buckets = calloc(size, sizeof(*idx->buckets));
-	idx->next = calloc(n, sizeof(*idx->next));
-	if (!idx->buckets || !idx->next) {
-		uz_name_index_free(idx);
+	/*
+	 * One block: next[] (an entry per type id, but only those of indexed
+	 * ids are ever written or read, so it needs no clearing), then the
+	 * buckets.
+	 */
+	next_sz = (size_t)(n ? n : 1) * sizeof(*idx->next);
+	block = malloc(next_sz + size * sizeof(*idx->buckets));
+	if (!block)
 		return uz_err_set(err, -ENOMEM, "out of memory building the name index");
-	}
-	for (id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
+	idx->btf = btf;
+	idx->mask = (uint32_t)(size - 1);
+	idx->id_cnt = n;
+	idx->next = (uint32_t *)block;
+	idx->buckets = (struct uz_name_bucket *)(block + next_sz);
+	memset(idx->buckets, 0, size * sizeof(*idx->buckets));
+	/*
+	 * Two passes, each looking a few entries ahead so that the cache
+	 * misses overlap: names to hashes (name_off is reused for the hash,
+	 * id 0 drops an empty name), then hashes into buckets. Only next[]
+	 * entries of indexed ids are ever read; each is set when added.
+	 */
+	for (i = 0; i < cnt; i++) {
 		const char *name;
-		uint32_t h, pos;
-		size_t len;
 
-		if (!t->name_off || !uz_name_index_covers(btf_kind(t)))
+		if (i + 8 < cnt)
+			__builtin_prefetch(btf__name_by_offset(btf, refs[i + 8].name_off));
+		name = btf__name_by_offset(btf, refs[i].name_off);
+		if (refs[i].id >= n || refs[i].id <= prev) {
+			uz_name_index_free(idx);
+			return uz_err_set(err, -EINVAL, "name index: type id %u out of order", refs[i].id);
+		}
+		prev = refs[i].id;
+		if (!name || !*name) {
+			refs[i].id = 0;
 			continue;
-		name = btf__name_by_offset(btf, t->name_off);
-		if (!name || !*name)
+		}
+		refs[i].name_off = hash_name(name, essential_len(name, strlen(name)));
+	}
+	for (i = 0; i < cnt; i++) {
+		if (i + 8 < cnt)
+			__builtin_prefetch(&idx->buckets[refs[i + 8].name_off & idx->mask]);
+		id = refs[i].id;
+		h = refs[i].name_off;
+		if (!id)
 			continue;
-		len = uz_essential_name_len(name);
-		h = hash_name(name, len);
+		idx->next[id] = 0;
 		for (pos = h & idx->mask;; pos = (pos + 1) & idx->mask) {
 			struct uz_name_bucket *b = &idx->buckets[pos];
+			const char *name;
 
 			if (!b->first) {
 				b->hash = h;
 				b->first = b->last = id;
+				idx->used++;
 				break;
 			}
-			if (b->hash == h && same_name(btf, b->first, name, len)) {
+			if (b->hash != h)
+				continue;
+			name = btf__name_by_offset(btf, btf__type_by_id(btf, id)->name_off);
+			if (same_name(btf, b->first, name, uz_essential_name_len(name))) {
 				idx->next[b->last] = id;
 				b->last = id;
 				break;
@@ -107,6 +196,8 @@ uint32_t uz_name_index_first(const struct uz_name_index *idx, const char *name, 
 {
 	uint32_t h = hash_name(name, len), pos;
 
+	if (!idx->buckets)
+		return 0;
 	for (pos = h & idx->mask;; pos = (pos + 1) & idx->mask) {
 		const struct uz_name_bucket *b = &idx->buckets[pos];
 
@@ -119,7 +210,6 @@ uint32_t uz_name_index_first(const struct uz_name_index *idx, const char *name, 
 
 void uz_name_index_free(struct uz_name_index *idx)
 {
-	free(idx->buckets);
-	free(idx->next);
+	free(idx->next); /* the block, buckets included */
 	memset(idx, 0, sizeof(*idx));
 }

@@ -16,7 +16,9 @@ struct uz_name_bucket {
 struct uz_name_index {
 	const struct btf *btf;
 	uint32_t mask;            /* bucket count - 1 */
-	struct uz_name_bucket *buckets;
+	uint32_t used;            /* buckets in use (distinct essential names) */
+	uint32_t id_cnt;          /* type count of btf: next[] has this many entries */
+	struct uz_name_bucket *buckets; /* in next's allocation, after it */
 	uint32_t *next;           /* next[id]: next type id with the same name, 0 = end */
 };
 
@@ -27,7 +29,20 @@ size_t uz_essential_name_len(const char *name);
 /* Kinds the index holds; roots of any other kind are looked up by a scan. */
 bool uz_name_index_covers(unsigned int kind);
 
-int uz_name_index_build(struct uz_name_index *idx, const struct btf *btf, struct uz_error *err);
+/* A type to index: its id and name offset in the index's btf. */
+struct uz_name_ref {
+	uint32_t id;
+	uint32_t name_off;
+};
+
+/*
+ * Build @idx over @btf from @refs[0..cnt): the named types of covered kinds,
+ * ids increasing, names valid (btf_check.c collects them in its validation
+ * pass, see uz_btf_check_index()); empty names are skipped. @refs is used
+ * as scratch.
+ */
+int uz_name_index_build(struct uz_name_index *idx, const struct btf *btf,
+			struct uz_name_ref *refs, size_t cnt, struct uz_error *err);
 void uz_name_index_free(struct uz_name_index *idx);
 
 /* First type id whose essential name is @name[0..len), 0 if none; iterate

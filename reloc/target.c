@@ -7,13 +7,19 @@
  * so the resolution code never knows where types came from (DWARF targets
  * will plug in here by producing a struct btf).
  */
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 
 #include "btf_check.h"
 #include "kimage.h"
 #include "target.h"
 
 #define UZ_SYSFS_VMLINUX "/sys/kernel/btf/vmlinux"
+#define UZ_SYSFS_MAGIC 0x62656572 /* statfs f_type of sysfs */
 
 static bool is_raw_btf(const uint8_t *d, size_t len)
 {
@@ -27,28 +33,65 @@ static bool is_sysfs_module(const char *path)
 	return strncmp(path, p, strlen(p)) == 0 && strcmp(path, UZ_SYSFS_VMLINUX) != 0;
 }
 
-static int target_finish(struct uz_target *t, struct uz_error *err)
+static void target_finish(struct uz_target *t)
 {
 	t->module_start = t->base ? btf__type_cnt(t->base) : btf__type_cnt(t->btf);
-	return uz_name_index_build(&t->idx, t->btf, err);
 }
 
-/* Parse BTF bytes found in @data (raw or any container kimage.c knows). */
-static int target_parse(struct uz_target *t, const uint8_t *data, size_t len,
-			struct uz_error *err)
+/*
+ * Parse BTF bytes found in @data (raw or any container kimage.c knows);
+ * @idx (NULL for a base) gets the name index. @owned is NULL or @data
+ * itself, malloc'ed: then it is consumed (the BTF check reuses it as
+ * scratch once libbpf has copied it).
+ */
+static int target_parse(struct uz_target *t, uint8_t *owned, const uint8_t *data, size_t len,
+			struct uz_name_index *idx, struct uz_error *err)
 {
 	uint8_t *btf = NULL;
 	size_t btf_len = 0;
 	int r;
 
 	if (is_raw_btf(data, len))
-		return uz_btf_parse_checked(data, len, t->name, &t->btf, err);
+		return uz_btf_parse_indexed(data, len, t->name, idx, owned, &t->btf, err);
 	r = uz_kimage_extract_btf(data, len, t->name, &btf, &btf_len, NULL, 0, err);
+	free(owned);
 	if (r)
 		return r;
-	r = uz_btf_parse_checked(btf, btf_len, t->name, &t->btf, err);
-	free(btf);
-	return r;
+	return uz_btf_parse_indexed(btf, btf_len, t->name, idx, btf, &t->btf, err);
+}
+
+/*
+ * The running kernel's BTF, mapped instead of read: sysfs hands it out 4 KiB
+ * per read() (over a thousand system calls for 5 MB), while recent kernels
+ * let it be mapped read-only (6.18 here). Only that file, and only on
+ * sysfs: it is the kernel's own BTF, which can be neither truncated nor
+ * removed, so the mapping cannot fault (SIGBUS) as a mapped regular file
+ * could. NULL when not possible (older kernels refuse the mmap); the
+ * caller then reads the file.
+ */
+static void *map_sysfs_vmlinux(const char *path, size_t *len)
+{
+	struct statfs sfs;
+	struct stat st;
+	void *p;
+	int fd;
+
+	if (strcmp(path, UZ_SYSFS_VMLINUX) != 0)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstatfs(fd, &sfs) || sfs.f_type != UZ_SYSFS_MAGIC || fstat(fd, &st) ||
+	    !S_ISREG(st.st_mode) || st.st_size < 24) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t)st.st_size;
+	return p;
 }
 
 static int target_new(const char *name, struct uz_target **out, struct uz_error *err)
@@ -66,21 +109,24 @@ static int target_new(const char *name, struct uz_target **out, struct uz_error 
 static int load_base(const char *path, struct btf **out, struct uz_error *err)
 {
 	struct uz_target *tmp;
-	uint8_t *data;
-	size_t len;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	void *map = map_sysfs_vmlinux(path, &len);
 	int r;
 
-	r = uz_read_file(path, &data, &len, err);
-	if (r)
+	if (!map && (r = uz_read_file(path, &data, &len, err)))
 		return r;
 	r = target_new(path, &tmp, err);
 	if (!r) {
-		r = target_parse(tmp, data, len, err);
+		r = target_parse(tmp, data, map ? map : data, len, NULL, err);
 		*out = tmp->btf;
 		tmp->btf = NULL;
 		uz_target_free(tmp);
+	} else {
+		free(data);
 	}
-	free(data);
+	if (map)
+		munmap(map, len);
 	return r;
 }
 
@@ -91,7 +137,8 @@ int uz_target_load(const char *path, const struct uz_target_opts *opts,
 	const char *name = UZ_OPTS_GET(opts, name, NULL);
 	struct uz_target *t;
 	uint8_t *data = NULL;
-	size_t len;
+	size_t len = 0;
+	void *map;
 	int r;
 
 	*out = NULL;
@@ -104,17 +151,19 @@ int uz_target_load(const char *path, const struct uz_target_opts *opts,
 		return r;
 	if (base_path) {
 		r = load_base(base_path, &t->base, err);
-		r = r ?: uz_btf_parse_split_checked(path, t->base, &t->btf, err);
+		r = r ?: uz_btf_parse_split_checked(path, t->base, &t->idx, &t->btf, err);
+	} else if ((map = map_sysfs_vmlinux(path, &len))) {
+		r = target_parse(t, NULL, map, len, &t->idx, err);
+		munmap(map, len);
 	} else {
 		r = uz_read_file(path, &data, &len, err);
-		r = r ?: target_parse(t, data, len, err);
+		r = r ?: target_parse(t, data, data, len, &t->idx, err);
 	}
-	r = r ?: target_finish(t, err);
-	free(data);
 	if (r) {
 		uz_target_free(t);
 		return r;
 	}
+	target_finish(t);
 	*out = t;
 	return 0;
 }
@@ -129,8 +178,9 @@ int uz_target_load_mem(const void *data, size_t len, const char *name,
 	if (!data)
 		return uz_err_set(err, -EINVAL, "no target data given");
 	r = target_new(name ? name : "<memory>", &t, err);
-	r = r ?: target_parse(t, data, len, err);
-	r = r ?: target_finish(t, err);
+	r = r ?: target_parse(t, NULL, data, len, &t->idx, err);
+	if (!r)
+		target_finish(t);
 	if (r) {
 		uz_target_free(t);
 		return r;
