@@ -46,20 +46,14 @@
 
 #include <userize/userize.h>
 
+#include "bench_util.h"
+
 #ifndef UZ_BENCH_DEFAULT_OBJ
 #define UZ_BENCH_DEFAULT_OBJ "core_bench.o"
 #endif
 #define DEFAULT_TARGET "/sys/kernel/btf/vmlinux"
 #define SEC_PREFIX "uzbench/"
 #define CORE_START_MSG "found %d CO-RE relocations"
-
-/* Instructions of one libbpf program, captured before the load syscall. */
-struct lb_prog {
-	char *name;
-	char *sec;
-	struct bpf_insn *insns;
-	size_t cnt;
-};
 
 /* State shared with libbpf's callbacks, which take no user pointer. */
 static struct {
@@ -70,47 +64,9 @@ static struct {
 	uint64_t core_last;	/* ns, last libbpf message before prepare */
 	uint64_t prepare;	/* ns, prog_prepare_load_fn called */
 	long relo_cnt;		/* sum of the N in "found N ..." */
-	struct lb_prog *progs;
+	struct bench_prog *progs;
 	size_t prog_cnt;
 } lb;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("uz-bench-core: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
 
 /*
  * libbpf's log: only the format string is looked at (no formatting), except
@@ -119,7 +75,7 @@ static char *xstrdup(const char *s)
 static int lb_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (lb.armed && !lb.prepare) {
-		lb.core_last = now_ns();
+		lb.core_last = bench_now_ns();
 		if (strstr(fmt, CORE_START_MSG)) {
 			va_list aq;
 
@@ -137,45 +93,17 @@ static int lb_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-static void lb_progs_free(void)
-{
-	for (size_t i = 0; i < lb.prog_cnt; i++) {
-		free(lb.progs[i].name);
-		free(lb.progs[i].sec);
-		free(lb.progs[i].insns);
-	}
-	free(lb.progs);
-	lb.progs = NULL;
-	lb.prog_cnt = 0;
-}
-
 /* Every program is relocated by now: take a copy, then stop the load. */
 static int lb_prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
 		      long cookie)
 {
-	struct bpf_program *p;
-	size_t n = 0;
-
 	(void)prog;
 	(void)opts;
 	(void)cookie;
 	if (lb.prepare)
 		return -ECANCELED;
-	lb.prepare = now_ns();
-
-	lb_progs_free();
-	bpf_object__for_each_program(p, lb.obj)
-		n++;
-	lb.progs = xcalloc(n, sizeof(*lb.progs));
-	bpf_object__for_each_program(p, lb.obj) {
-		struct lb_prog *c = &lb.progs[lb.prog_cnt++];
-
-		c->name = xstrdup(bpf_program__name(p));
-		c->sec = xstrdup(bpf_program__section_name(p));
-		c->cnt = bpf_program__insn_cnt(p);
-		c->insns = xcalloc(c->cnt, sizeof(*c->insns));
-		memcpy(c->insns, bpf_program__insns(p), c->cnt * sizeof(*c->insns));
-	}
+	lb.prepare = bench_now_ns();
+	bench_progs_capture(lb.obj, &lb.progs, &lb.prog_cnt);
 	return -ECANCELED;
 }
 
@@ -210,11 +138,11 @@ static double run_lb_parse(const struct bench *b)
 	struct btf *btf;
 	uint64_t t0, t1;
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	btf = btf__parse(b->target, NULL);
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	if (!btf)
-		die("libbpf: btf__parse(%s): %s", b->target, strerror(errno));
+		bench_die("libbpf: btf__parse(%s): %s", b->target, strerror(errno));
 	btf__free(btf);
 	return ms(t0, t1);
 }
@@ -228,7 +156,7 @@ static void run_lb_core(const struct bench *b, struct sample *s)
 
 	obj = bpf_object__open_file(b->obj_path, &oopts);
 	if (!obj)
-		die("libbpf: cannot open %s: %s", b->obj_path, strerror(errno));
+		bench_die("libbpf: cannot open %s: %s", b->obj_path, strerror(errno));
 	lb.obj = obj;
 	lb.core_start = lb.core_last = lb.prepare = 0;
 	lb.relo_cnt = 0;
@@ -239,14 +167,14 @@ static void run_lb_core(const struct bench *b, struct sample *s)
 	lb.obj = NULL;
 	/* Success means err is the -ECANCELED lb_prepare() returned. */
 	if (!lb.prepare)
-		die("libbpf: bpf_object__load() failed before any program load (%s)%s; "
+		bench_die("libbpf: bpf_object__load() failed before any program load (%s)%s; "
 		    "see the messages above", strerror(err < 0 ? -err : EINVAL),
 		    geteuid() ? " and this tool must run as root" : "");
 	if (!lb.core_start)
-		die("libbpf: no \"%s\" message seen; is %s a CO-RE object?",
+		bench_die("libbpf: no \"%s\" message seen; is %s a CO-RE object?",
 		    CORE_START_MSG, b->obj_path);
 	if ((size_t)lb.relo_cnt != b->relo_cnt)
-		die("libbpf found %ld CO-RE records, userize %zu", lb.relo_cnt, b->relo_cnt);
+		bench_die("libbpf found %ld CO-RE records, userize %zu", lb.relo_cnt, b->relo_cnt);
 	s->lb_core = ms(lb.core_start, lb.prepare);
 	s->lb_records = ms(lb.core_start, lb.core_last);
 }
@@ -258,13 +186,13 @@ static struct uz_relocation *run_uz(struct bench *b, struct sample *s)
 	struct uz_error err = { 0 };
 	uint64_t t0, t1, t2;
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	if (uz_target_load(b->target, NULL, &tgt, &err))
-		die("userize: %s", err.msg);
-	t1 = now_ns();
+		bench_die("userize: %s", err.msg);
+	t1 = bench_now_ns();
 	if (uz_object_relocate(b->uobj, tgt, NULL, &rel, &err))
-		die("userize: %s", err.msg);
-	t2 = now_ns();
+		bench_die("userize: %s", err.msg);
+	t2 = bench_now_ns();
 	b->target_types = uz_target_type_cnt(tgt);
 	uz_target_free(tgt);
 	s->uz_load = ms(t0, t1);
@@ -289,21 +217,21 @@ static void compare(struct bench *b, const struct uz_relocation *rel)
 	size_t total = 0;
 
 	for (size_t i = 0; i < lb.prog_cnt; i++) {
-		const struct lb_prog *p = &lb.progs[i];
+		const struct bench_prog *p = &lb.progs[i];
 		const struct bpf_insn *u;
 		size_t ucnt, n;
 
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(lb.progs[j].sec, p->sec))
-				die("section '%s' holds programs '%s' and '%s'; the comparison "
+				bench_die("section '%s' holds programs '%s' and '%s'; the comparison "
 				    "needs one program per section", p->sec, lb.progs[j].name,
 				    p->name);
 		u = uz_relocation_insns(rel, p->sec, &ucnt);
 		if (!u)
-			die("MISMATCH: userize has no program section '%s' (libbpf program '%s')",
+			bench_die("MISMATCH: userize has no program section '%s' (libbpf program '%s')",
 			    p->sec, p->name);
 		if (ucnt > p->cnt)
-			die("section '%s' has %zu insns but libbpf's program '%s' only %zu; "
+			bench_die("section '%s' has %zu insns but libbpf's program '%s' only %zu; "
 			    "the comparison needs one program per section", p->sec, ucnt,
 			    p->name, p->cnt);
 		n = ucnt;
@@ -326,7 +254,7 @@ static void compare(struct bench *b, const struct uz_relocation *rel)
 					rec->message && *rec->message ? ": " : "",
 					rec->message ? rec->message : "");
 			}
-			die("a benchmark of a wrong result is meaningless; stopping");
+			bench_die("a benchmark of a wrong result is meaningless; stopping");
 		}
 		total += n;
 	}
@@ -347,7 +275,7 @@ static long child_rss_kb(struct bench *b, enum engine e)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		die("fork: %s", strerror(errno));
+		bench_die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		struct sample s;
 
@@ -360,9 +288,9 @@ static long child_rss_kb(struct bench *b, enum engine e)
 		_exit(0);
 	}
 	if (wait4(pid, &status, 0, &ru) < 0)
-		die("wait4: %s", strerror(errno));
+		bench_die("wait4: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		die("the RSS child for engine %d failed", e);
+		bench_die("the RSS child for engine %d failed", e);
 	return ru.ru_maxrss;
 }
 
@@ -383,7 +311,7 @@ struct stat2 {
 static struct stat2 stats(const struct sample *s, int n, size_t field_off,
 			  size_t field2_off)
 {
-	double *v = xcalloc(n, sizeof(*v));
+	double *v = bench_xcalloc(n, sizeof(*v));
 	struct stat2 r;
 
 	for (int i = 0; i < n; i++) {
@@ -466,7 +394,7 @@ int main(int argc, char **argv)
 		case 'r':
 			b.rounds = atoi(optarg);
 			if (b.rounds < 1)
-				die("--rounds wants a positive number");
+				bench_die("--rounds wants a positive number");
 			break;
 		case 't':
 			b.target = optarg;
@@ -495,12 +423,12 @@ int main(int argc, char **argv)
 	libbpf_set_print(lb_print);
 	handler = libbpf_register_prog_handler(SEC_PREFIX, BPF_PROG_TYPE_KPROBE, 0, &hopts);
 	if (handler < 0)
-		die("libbpf_register_prog_handler: %s", strerror(-handler));
+		bench_die("libbpf_register_prog_handler: %s", strerror(-handler));
 	if (uz_object_open(b.obj_path, NULL, &b.uobj, &err))
-		die("userize: %s", err.msg);
+		bench_die("userize: %s", err.msg);
 	b.relo_cnt = uz_object_core_relo_cnt(b.uobj);
 	if (!b.relo_cnt)
-		die("%s has no CO-RE relocations", b.obj_path);
+		bench_die("%s has no CO-RE relocations", b.obj_path);
 
 	/* Fresh children first, while this process is still small. */
 	rss_base = child_rss_kb(&b, ENGINE_NONE);
@@ -517,7 +445,7 @@ int main(int argc, char **argv)
 	types = local_type_cnt(rel);
 	uz_relocation_free(rel);
 
-	s = xcalloc(b.rounds, sizeof(*s));
+	s = bench_xcalloc(b.rounds, sizeof(*s));
 	for (int i = 0; i < b.rounds; i++) {
 		if (i % 2) {
 			rel = run_uz(&b, &s[i]);
@@ -569,7 +497,7 @@ int main(int argc, char **argv)
 	printf("  peak RSS of this process (all rounds): %.1f MB\n", ru.ru_maxrss / 1024.0);
 
 	free(s);
-	lb_progs_free();
+	bench_progs_free(&lb.progs, &lb.prog_cnt);
 	uz_object_free(b.uobj);
 	libbpf_unregister_prog_handler(handler);
 	return 0;

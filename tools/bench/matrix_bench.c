@@ -53,6 +53,8 @@
 
 #include <userize/userize.h>
 
+#include "bench_util.h"
+
 #ifndef UZ_BENCH_SAMPLES_DIR
 #define UZ_BENCH_SAMPLES_DIR "samples"
 #endif
@@ -65,18 +67,11 @@
 
 /* ---- libbpf callback state --------------------------------------------- */
 
-struct lb_prog {
-	char *sec;
-	struct bpf_insn *insns;
-	size_t cnt;
-	size_t nsec;		/* programs in the same section */
-};
-
 static struct {
 	struct bpf_object *obj;
 	bool armed, verbose;
 	uint64_t core_start, prepare;
-	struct lb_prog *progs;
+	struct bench_prog *progs;
 	size_t nprogs;
 } lb;
 
@@ -110,53 +105,15 @@ struct bench {
 	size_t by_tags;		/* of those, resolved differently thanks to tags */
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static double ms(uint64_t a, uint64_t b)
 {
 	return (double)(b - a) / 1e6;
 }
 
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("uz-bench-matrix: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
 static char *base_name(const char *path, const char *suffix)
 {
 	const char *b = strrchr(path, '/');
-	char *n = xstrdup(b ? b + 1 : path);
+	char *n = bench_xstrdup(b ? b + 1 : path);
 	size_t l = strlen(n), sl = strlen(suffix);
 
 	if (l > sl && !strcmp(n + l - sl, suffix))
@@ -169,50 +126,22 @@ static char *base_name(const char *path, const char *suffix)
 static int lb_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (lb.armed && !lb.prepare && !lb.core_start && strstr(fmt, CORE_START_MSG))
-		lb.core_start = now_ns();
+		lb.core_start = bench_now_ns();
 	if (level == LIBBPF_WARN && (lb.verbose || (lb.armed && !lb.prepare)))
 		vfprintf(stderr, fmt, ap);
 	return 0;
 }
 
-static void lb_progs_free(void)
-{
-	for (size_t i = 0; i < lb.nprogs; i++) {
-		free(lb.progs[i].sec);
-		free(lb.progs[i].insns);
-	}
-	free(lb.progs);
-	lb.progs = NULL;
-	lb.nprogs = 0;
-}
-
 /* Every program is relocated when the first one is about to load. */
 static int lb_prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
-	struct bpf_program *p;
-	size_t n = 0, i;
-
 	(void)prog;
 	(void)opts;
 	(void)cookie;
 	if (lb.prepare)
 		return -ECANCELED;
-	lb.prepare = now_ns();
-	lb_progs_free();
-	bpf_object__for_each_program(p, lb.obj)
-		n++;
-	lb.progs = xcalloc(n, sizeof(*lb.progs));
-	bpf_object__for_each_program(p, lb.obj) {
-		struct lb_prog *c = &lb.progs[lb.nprogs++];
-
-		c->sec = xstrdup(bpf_program__section_name(p));
-		c->cnt = bpf_program__insn_cnt(p);
-		c->insns = xcalloc(c->cnt, sizeof(*c->insns));
-		memcpy(c->insns, bpf_program__insns(p), c->cnt * sizeof(*c->insns));
-	}
-	for (i = 0; i < lb.nprogs; i++)
-		for (size_t j = 0; j < lb.nprogs; j++)
-			lb.progs[i].nsec += !strcmp(lb.progs[i].sec, lb.progs[j].sec);
+	lb.prepare = bench_now_ns();
+	bench_progs_capture(lb.obj, &lb.progs, &lb.nprogs);
 	return -ECANCELED;
 }
 
@@ -225,7 +154,7 @@ static size_t compare(const struct object *o, const struct kernel *k,
 	for (i = 0; i < n; i++) {
 		const struct uz_record *r = uz_relocation_record(rel, i);
 		const struct bpf_insn *u;
-		const struct lb_prog *p = NULL;
+		const struct bench_prog *p = NULL;
 		size_t ucnt, slots;
 
 		for (j = 0; j < lb.nprogs && !p; j++)
@@ -238,7 +167,7 @@ static size_t compare(const struct object *o, const struct kernel *k,
 			continue;
 		slots = u[r->insn].code == (BPF_LD | BPF_IMM | BPF_DW) && r->insn + 1 < p->cnt ? 2 : 1;
 		if (memcmp(&u[r->insn], &p->insns[r->insn], slots * sizeof(*u)))
-			die("MISMATCH on %s, %s: %s insn %u (%s %s): libbpf imm %d off %d, userize "
+			bench_die("MISMATCH on %s, %s: %s insn %u (%s %s): libbpf imm %d off %d, userize "
 			    "imm %d off %d; a benchmark of a wrong result is meaningless", k->name,
 			    o->name, r->section, r->insn, uz_kind_name(r->kind), r->spec,
 			    p->insns[r->insn].imm, p->insns[r->insn].off, u[r->insn].imm,
@@ -258,21 +187,21 @@ static void lb_object(const struct object *o, const struct kernel *k, double *co
 	int err;
 
 	if (!obj)
-		die("libbpf cannot open %s: %s", o->path, strerror(errno));
+		bench_die("libbpf cannot open %s: %s", o->path, strerror(errno));
 	lb.obj = obj;
 	lb.core_start = lb.prepare = 0;
 	lb.armed = true;
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	err = bpf_object__load(obj);
 	lb.armed = false;
 	bpf_object__close(obj);
 	lb.obj = NULL;
 	if (!lb.prepare)
-		die("libbpf: loading %s against %s failed before any program load (%s)%s", o->name,
+		bench_die("libbpf: loading %s against %s failed before any program load (%s)%s", o->name,
 		    k->name, strerror(err < 0 ? -err : EINVAL),
 		    geteuid() ? "; this part must run as root" : "");
 	if (!lb.core_start)
-		die("libbpf printed no \"" CORE_START_MSG "\" for %s", o->name);
+		bench_die("libbpf printed no \"%s\" for %s", CORE_START_MSG, o->name);
 	*core += ms(lb.core_start, lb.prepare);
 	*load += ms(t0, lb.prepare);
 	if (rel)
@@ -290,30 +219,30 @@ static void uz_kernel(struct bench *b, struct kernel *k, double *load, double *r
 		      struct uz_relocation ***plain)
 {
 	UZ_OPTS_INIT(uz_reloc_opts, nopts, .no_userize_tags = true);
-	struct uz_relocation **rels = xcalloc(b->no, sizeof(*rels));
+	struct uz_relocation **rels = bench_xcalloc(b->no, sizeof(*rels));
 	struct uz_error err = { 0 };
 	struct uz_target *tgt = NULL;
 	uint64_t t0, t1, t2;
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	if (uz_target_load(k->path, NULL, &tgt, &err))
-		die("userize: %s", err.msg);
-	t1 = now_ns();
+		bench_die("userize: %s", err.msg);
+	t1 = bench_now_ns();
 	for (size_t i = 0; i < b->no; i++)
 		if (uz_object_relocate(b->o[i].uo, tgt, NULL, &rels[i], &err))
-			die("userize: %s on %s: %s", b->o[i].name, k->name, err.msg);
-	t2 = now_ns();
+			bench_die("userize: %s on %s: %s", b->o[i].name, k->name, err.msg);
+	t2 = bench_now_ns();
 	k->types = uz_target_type_cnt(tgt);
 	*load = ms(t0, t1);
 	*reloc = ms(t1, t2);
 	if (plain) {
-		*plain = xcalloc(b->no, sizeof(**plain));
+		*plain = bench_xcalloc(b->no, sizeof(**plain));
 		for (size_t i = 0; i < b->no; i++) {
 			const struct uz_relocation *r = rels[i];
 			size_t n = uz_relocation_record_cnt(r);
 
 			if (uz_object_relocate(b->o[i].uo, tgt, &nopts, &(*plain)[i], &err))
-				die("userize: %s on %s: %s", b->o[i].name, k->name, err.msg);
+				bench_die("userize: %s on %s: %s", b->o[i].name, k->name, err.msg);
 			/* records the views change: resolved with tags, not without */
 			for (size_t j = 0; j < n; j++)
 				b->by_tags += uz_relocation_record(r, j)->new_value !=
@@ -340,12 +269,12 @@ static void lb_kernel(struct bench *b, struct kernel *k, struct uz_relocation **
 		      double *parse, double *core, double *load, size_t *compared)
 {
 	struct btf *btf;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 
 	btf = btf__parse(k->path, NULL);
-	*parse = ms(t0, now_ns());
+	*parse = ms(t0, bench_now_ns());
 	if (!btf)
-		die("libbpf: btf__parse(%s): %s", k->path, strerror(errno));
+		bench_die("libbpf: btf__parse(%s): %s", k->path, strerror(errno));
 	btf__free(btf);
 	*core = *load = 0;
 	for (size_t i = 0; i < b->no; i++)
@@ -381,7 +310,7 @@ static void round_engines(struct bench *b, int r)
 	}
 	if (!(r % 2) && b->libbpf) {
 		if (!compared)
-			die("no record could be compared with libbpf");
+			bench_die("no record could be compared with libbpf");
 		b->compared = compared;
 	}
 }
@@ -397,10 +326,10 @@ static double run_child(char *const argv[], long *rss)
 	pid_t pid;
 
 	fflush(NULL);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	pid = fork();
 	if (pid < 0)
-		die("fork: %s", strerror(errno));
+		bench_die("fork: %s", strerror(errno));
 	if (!pid) {
 		int fd = open("/dev/null", O_WRONLY);
 
@@ -412,12 +341,12 @@ static double run_child(char *const argv[], long *rss)
 		_exit(127);
 	}
 	if (wait4(pid, &st, 0, &ru) < 0)
-		die("wait4: %s", strerror(errno));
+		bench_die("wait4: %s", strerror(errno));
 	if (!WIFEXITED(st) || WEXITSTATUS(st) == 127)
 		return -1;
 	if (rss && ru.ru_maxrss > *rss)
 		*rss = ru.ru_maxrss;
-	return ms(t0, now_ns());
+	return ms(t0, bench_now_ns());
 }
 
 static void round_tools(struct bench *b, int r)
@@ -438,7 +367,7 @@ static void round_tools(struct bench *b, int r)
 /* `userize matrix OBJS --targets KERNELS` and the --fields run. */
 static void round_cli(struct bench *b, int r)
 {
-	char **argv = xcalloc(b->no + b->nk + 8, sizeof(*argv));
+	char **argv = bench_xcalloc(b->no + b->nk + 8, sizeof(*argv));
 	size_t n = 0, i;
 	double t;
 
@@ -452,7 +381,7 @@ static void round_cli(struct bench *b, int r)
 	argv[n] = NULL;
 	t = run_child(argv, &b->cli_obj_rss);
 	if (t < 0)
-		die("cannot run %s", b->cli);
+		bench_die("cannot run %s", b->cli);
 	if (r)
 		b->cli_obj[r - 1] = t;
 	/* --fields: no objects */
@@ -478,7 +407,7 @@ static long engine_rss(struct bench *b, bool libbpf)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		die("fork: %s", strerror(errno));
+		bench_die("fork: %s", strerror(errno));
 	if (!pid) {
 		for (size_t i = 0; i < b->nk; i++) {
 			double x, y, z;
@@ -492,7 +421,7 @@ static long engine_rss(struct bench *b, bool libbpf)
 		_exit(0);
 	}
 	if (wait4(pid, &st, 0, &ru) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-		die("the RSS child (%s) failed", libbpf ? "libbpf" : "userize");
+		bench_die("the RSS child (%s) failed", libbpf ? "libbpf" : "userize");
 	return ru.ru_maxrss;
 }
 
@@ -507,7 +436,7 @@ static int cmp_double(const void *a, const void *b)
 
 static double median(const double *v, int n)
 {
-	double *c = xcalloc((size_t)n, sizeof(*c)), m;
+	double *c = bench_xcalloc((size_t)n, sizeof(*c)), m;
 
 	memcpy(c, v, (size_t)n * sizeof(*c));
 	qsort(c, (size_t)n, sizeof(*c), cmp_double);
@@ -519,7 +448,7 @@ static double median(const double *v, int n)
 /* Median over rounds of the per-round sum over kernels of @field. */
 static double total(const struct bench *b, size_t field)
 {
-	double *v = xcalloc((size_t)b->rounds, sizeof(*v)), m;
+	double *v = bench_xcalloc((size_t)b->rounds, sizeof(*v)), m;
 
 	for (int r = 0; r < b->rounds; r++)
 		for (size_t i = 0; i < b->nk; i++)
@@ -619,10 +548,10 @@ static void add_kernel(struct bench *b, const char *path)
 
 	b->k = realloc(b->k, (b->nk + 1) * sizeof(*b->k));
 	if (!b->k)
-		die("out of memory");
+		bench_die("out of memory");
 	k = &b->k[b->nk++];
 	memset(k, 0, sizeof(*k));
-	k->path = xstrdup(path);
+	k->path = bench_xstrdup(path);
 	k->name = base_name(path, ".btf");
 }
 
@@ -632,10 +561,10 @@ static void add_object(struct bench *b, const char *path)
 
 	b->o = realloc(b->o, (b->no + 1) * sizeof(*b->o));
 	if (!b->o)
-		die("out of memory");
+		bench_die("out of memory");
 	o = &b->o[b->no++];
 	memset(o, 0, sizeof(*o));
-	o->path = xstrdup(path);
+	o->path = bench_xstrdup(path);
 	o->name = base_name(path, ".o");
 }
 
@@ -648,7 +577,7 @@ static size_t add_dir(struct bench *b, const char *dir, const char *suffix,
 	size_t added = 0;
 
 	if (n < 0)
-		die("%s: %s", dir, strerror(errno));
+		bench_die("%s: %s", dir, strerror(errno));
 	for (int i = 0; i < n; i++) {
 		char path[4096];
 		size_t l = strlen(ents[i]->d_name), sl = strlen(suffix);
@@ -719,7 +648,7 @@ int main(int argc, char **argv)
 		case 'r':
 			b.rounds = atoi(optarg);
 			if (b.rounds < 1 || b.rounds > MAX_ROUNDS)
-				die("--rounds wants 1 to %d", MAX_ROUNDS);
+				bench_die("--rounds wants 1 to %d", MAX_ROUNDS);
 			break;
 		case 'L': b.libbpf = false; break;
 		case 'T': b.tools = false; break;
@@ -744,38 +673,38 @@ int main(int argc, char **argv)
 		corpus = defcorpus;
 	}
 	if (!add_dir(&b, corpus, ".btf", add_kernel))
-		die("no *.btf in %s (tools/corpus.sh fetch)", corpus);
+		bench_die("no *.btf in %s (tools/corpus.sh fetch)", corpus);
 	if (running && !access(RUNNING_BTF, R_OK))
 		add_kernel(&b, RUNNING_BTF);
 	if (!b.no && !add_dir(&b, objdir, ".o", add_object))
-		die("no *.o in %s (build the samples)", objdir);
+		bench_die("no *.o in %s (build the samples)", objdir);
 	if (b.libbpf && geteuid()) {
 		fprintf(stderr, "uz-bench-matrix: not root: libbpf part skipped\n");
 		b.libbpf = false;
 	}
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (size_t i = 0; i < b.no; i++) {
 		struct uz_error err = { 0 };
 
 		if (uz_object_open(b.o[i].path, NULL, &b.o[i].uo, &err))
-			die("userize: %s", err.msg);
+			bench_die("userize: %s", err.msg);
 		b.o[i].nrec = uz_object_core_relo_cnt(b.o[i].uo);
 	}
-	b.open_ms = ms(t0, now_ns());
+	b.open_ms = ms(t0, bench_now_ns());
 	for (size_t i = 0; i < b.nk; i++) {
 		struct kernel *k = &b.k[i];
 
-		k->uz_load = xcalloc((size_t)b.rounds, sizeof(double));
-		k->uz_reloc = xcalloc((size_t)b.rounds, sizeof(double));
-		k->lb_parse = xcalloc((size_t)b.rounds, sizeof(double));
-		k->lb_core = xcalloc((size_t)b.rounds, sizeof(double));
-		k->lb_load = xcalloc((size_t)b.rounds, sizeof(double));
-		k->bpftool = xcalloc((size_t)b.rounds, sizeof(double));
-		k->pahole = xcalloc((size_t)b.rounds, sizeof(double));
+		k->uz_load = bench_xcalloc((size_t)b.rounds, sizeof(double));
+		k->uz_reloc = bench_xcalloc((size_t)b.rounds, sizeof(double));
+		k->lb_parse = bench_xcalloc((size_t)b.rounds, sizeof(double));
+		k->lb_core = bench_xcalloc((size_t)b.rounds, sizeof(double));
+		k->lb_load = bench_xcalloc((size_t)b.rounds, sizeof(double));
+		k->bpftool = bench_xcalloc((size_t)b.rounds, sizeof(double));
+		k->pahole = bench_xcalloc((size_t)b.rounds, sizeof(double));
 	}
-	b.cli_obj = xcalloc((size_t)b.rounds, sizeof(double));
-	b.cli_fields = xcalloc((size_t)b.rounds, sizeof(double));
+	b.cli_obj = bench_xcalloc((size_t)b.rounds, sizeof(double));
+	b.cli_fields = bench_xcalloc((size_t)b.rounds, sizeof(double));
 
 	libbpf_set_print(lb_print);
 	if (b.libbpf) {
@@ -786,7 +715,7 @@ int main(int argc, char **argv)
 		handlers[1] = libbpf_register_prog_handler("raw_tracepoint/",
 							   BPF_PROG_TYPE_RAW_TRACEPOINT, 0, &hopts);
 		if (handlers[0] < 0 || handlers[1] < 0)
-			die("libbpf_register_prog_handler failed");
+			bench_die("libbpf_register_prog_handler failed");
 	}
 
 	/* fresh children first, while this process is small */
@@ -804,7 +733,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 2; i++)
 		if (handlers[i] >= 0)
 			libbpf_unregister_prog_handler(handlers[i]);
-	lb_progs_free();
+	bench_progs_free(&lb.progs, &lb.nprogs);
 	for (size_t i = 0; i < b.no; i++) {
 		uz_object_free(b.o[i].uo);
 		free(b.o[i].path);
