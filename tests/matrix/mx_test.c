@@ -179,3 +179,18 @@ int mx_btf_path(const struct btf *btf, const char *path, uint64_t *off, uint64_t
 	*size = (uint64_t)sz;
 	return 0;
 }
+
+int mx_tmpdir(char *buf, size_t sz, const char *prefix)
+{
+	if (snprintf(buf, sz, "/tmp/%s_XXXXXX", prefix) >= (int)sz)
+		return -1;
+	return mkdtemp(buf) ? 0 : -1;
+}
+
+int mx_rmtree(const char *dir)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}

@@ -39,4 +39,9 @@ int mx_btf_path(const struct btf *btf, const char *path, uint64_t *off, uint64_t
 /* Type id of the struct or union named @name, 0 if none. */
 uint32_t mx_btf_composite(const struct btf *btf, const char *name);
 
+/* A new directory /tmp/PREFIX_XXXXXX in @buf; 0 or -1. */
+int mx_tmpdir(char *buf, size_t sz, const char *prefix);
+/* rm -rf @dir; 0 on success. */
+int mx_rmtree(const char *dir);
+
 #endif

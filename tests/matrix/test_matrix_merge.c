@@ -30,8 +30,7 @@ static int setup(void **state)
 	struct mx_cmd c;
 
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/uz_merge_XXXXXX");
-	if (!mkdtemp(tmpdir))
+	if (mx_tmpdir(tmpdir, sizeof(tmpdir), "uz_merge"))
 		return -1;
 	snprintf(kdir, sizeof(kdir), "%s/k", tmpdir);
 	mx_cmd_run(&c, "mkdir '%s' && cp '%s' '%s/k1.btf' && cp '%s' '%s/k2.btf' && "
@@ -43,11 +42,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd);
+	return mx_rmtree(tmpdir);
 }
 
 /*

@@ -23,17 +23,13 @@ static char tmpdir[PATH_MAX];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/uz_merge_corpus_XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return mx_tmpdir(tmpdir, sizeof(tmpdir), "uz_merge_corpus");
 }
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd);
+	return mx_rmtree(tmpdir);
 }
 
 static void merge_equals_unsharded(const char *what, const char *tag)

@@ -62,17 +62,13 @@ static void write_file(const char *path, const void *data, size_t len)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/uz_matrix_XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return mx_tmpdir(tmpdir, sizeof(tmpdir), "uz_matrix");
 }
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd);
+	return mx_rmtree(tmpdir);
 }
 
 /* The header line of the group holding exactly the listed kernels. */
