@@ -15,7 +15,7 @@
 #include <stdlib.h>
 
 #include "relocation.h"
-#include "target.h"
+#include "target/target.h"
 
 struct cand_list {
 	uint32_t *ids;
@@ -218,7 +218,9 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 {
 	const struct btf *tb = c->tgt->btf;
 	const struct btf_type *lt = btf__type_by_id(c->obj->btf, local->root_type_id);
-	char verdict[512], near[256];
+	struct uz_match_ctx mctx = { .tags = c->use_tags ? &c->tags : NULL, .explain = true };
+	struct uz_spec scratch;
+	char near[256];
 	size_t k, i, tried = 0;
 
 	for (k = 0; k < nnames; k++) {
@@ -227,12 +229,12 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 		if (!l)
 			return -ENOMEM;
 		for (i = 0; i < l->cnt; i++, tried++) {
-			uz_spec_diagnose(local, tb, l->ids[i], c->use_tags ? &c->tags : NULL,
-					 verdict, sizeof(verdict));
-			if (cand_add(c->rel, r, tb, l->ids[i], verdict, false))
+			if (uz_spec_match(local, tb, l->ids[i], &scratch, &mctx) < 0)
+				snprintf(mctx.why, sizeof(mctx.why), "error while matching");
+			if (cand_add(c->rel, r, tb, l->ids[i], mctx.why, false))
 				return -ENOMEM;
 			if (tried == 0)
-				snprintf(msg, msz, "%s", verdict);
+				snprintf(msg, msz, "%s", mctx.why);
 		}
 	}
 	if (!tried) {

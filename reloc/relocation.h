@@ -3,8 +3,8 @@
 #ifndef UZ_RELOCATION_H
 #define UZ_RELOCATION_H
 
-#include "core.h"
-#include "object.h"
+#include "core/core.h"
+#include "object/object.h"
 
 struct uz_relocation {
 	const struct uz_object *obj;   /* borrowed: must outlive the relocation */

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "kimage.h"
-#include "uz_internal.h"
+#include "target/kimage/kimage.h"
+#include "common/uz_internal.h"
 
 static const char btf_usage[] =
 	"usage: userize btf extract INPUT -o OUT.btf [--quiet]\n"

@@ -20,9 +20,9 @@
 #include <cmocka.h>
 
 #include "commands.h"
-#include "kimage.h"
+#include "target/kimage/kimage.h"
 #include "kimage_build.h"
-#include "uz_internal.h"
+#include "common/uz_internal.h"
 
 #define FILLER (9u << 20)       /* > 8 MiB: two lz4-legacy blocks */
 #define RELEASE "6.1.0-99-test-amd64"

@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "kimage.h"
-#include "uz_internal.h"
+#include "target/kimage/kimage.h"
+#include "common/uz_internal.h"
 
 struct kernel {
 	const char *pkg;

@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * BTF validation. libbpf's btf__new() checks the header and that every type
+ * record fits its section, but not that referenced ids exist, that names are
+ * valid, or that by-value references are acyclic; its own walkers then crash
+ * or spin on hostile input (BRIEF section 8). This file closes that gap: one
+ * pass checks every type (and collects the names a target's index needs),
+ * then a cycle search covers only the types that pass could not clear, then
+ * the name index is built.
+ */
+#include <stdlib.h>
+
+#include "target/btf_check.h"
+
+/*
+ * Smallest string offset btf__str_by_offset() rejects. libbpf's valid
+ * offsets are [0, base strings + own strings): a prefix, found by bisection,
+ * so a name check is then one comparison.
+ */
+static uint64_t str_limit(const struct btf *btf)
+{
+	uint64_t lo = 0, hi = 1ull << 32, mid;
+
+	if (!btf__str_by_offset(btf, 0))
+		return 0;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (btf__str_by_offset(btf, (uint32_t)mid))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
+
+static int bad(struct uz_error *err, const char *what, uint32_t id, const char *why, uint32_t v)
+{
+	return uz_err_set(err, -EINVAL, "%s: corrupt BTF: type [%u] %s (%u)", what, id, why, v);
+}
+
+/* One check's context. */
+struct check {
+	const struct btf *btf;
+	const char *what;
+	uint32_t start, n;
+	uint64_t str_lim;
+	/*
+	 * By id - start + 1 (slot 0 unused): 2 = cannot be on a by-value
+	 * cycle, 0 = left to the cycle search (which also uses 1: on its stack).
+	 */
+	uint8_t *state;
+	/* with an index to build: the types it will hold, ids increasing */
+	bool want_refs;
+	bool covered[32];
+	struct uz_name_ref *refs;
+	size_t ref_cnt, ref_cap;
+	struct uz_error *err;
+};
+
+static int add_ref(struct check *c, uint32_t id, uint32_t name_off)
+{
+	if (c->ref_cnt == c->ref_cap) {
+		size_t cap = c->ref_cap ? c->ref_cap * 2 : (c->n >> 3) + 64;
+		struct uz_name_ref *r = realloc(c->refs, cap * sizeof(*r));
+
+		if (!r)
+			return uz_err_set(c->err, -ENOMEM, "out of memory building the name index");
+		c->refs = r;
+		c->ref_cap = cap;
+	}
+	c->refs[c->ref_cnt++] = (struct uz_name_ref){ id, name_off };
+	return 0;
+}
+
+/*
+ * The by-value references of @t (modifiers, typedefs, variables, array
+ * elements, struct/union members): *@cnt type ids, *@stride words apart
+ * from *@first.
+ */
+static void value_edges(const struct btf_type *t, const uint32_t **first, uint32_t *stride,
+			uint32_t *cnt)
+{
+	*stride = 1;
+	*cnt = 1;
+	switch (btf_kind(t)) {
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_VAR:
+		*first = &t->type;
+		return;
+	case BTF_KIND_ARRAY:
+		*first = &btf_array(t)->type;
+		return;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		*first = &btf_members(t)->type;
+		*stride = sizeof(struct btf_member) / sizeof(uint32_t);
+		*cnt = btf_vlen(t);
+		return;
+	default:
+		*first = NULL;
+		*cnt = 0;
+		return;
+	}
+}
+
+/*
+ * By-value edge @to of type @id, as far as the pass can tell: outside the
+ * checked ids (void, a split btf's base) or an earlier cleared type is
+ * fine, an earlier uncleared type or @id itself is not; a later type sets
+ * *@later and is settled by later_edges_ok() once @id is checked.
+ */
+static inline bool edge_ok(const struct check *c, uint32_t id, uint32_t to, bool *later)
+{
+	if (to < c->start)
+		return true;
+	if (to < id)
+		return c->state[to - c->start + 1] == 2;
+	*later |= to > id;
+	return to > id;
+}
+
+/*
+ * The by-value edges of checked type @id (record @t) that lead to later
+ * types: fine when each of those is of a kind without by-value edges. Such
+ * a type is not checked yet; only its kind is read (libbpf has sized every
+ * record). The pass clears every type of such a kind that it accepts, and
+ * its verdict only counts if it accepts them all.
+ */
+static bool later_edges_ok(const struct check *c, uint32_t id, const struct btf_type *t)
+{
+	uint32_t i, cnt, stride, u_stride, u_cnt;
+	const uint32_t *e, *u_first;
+
+	value_edges(t, &e, &stride, &cnt);
+	for (i = 0; i < cnt; i++, e += stride) {
+		const struct btf_type *u;
+
+		if (*e <= id)
+			continue;
+		u = btf__type_by_id(c->btf, *e);
+		if (!u)
+			return false;
+		value_edges(u, &u_first, &u_stride, &u_cnt);
+		if (u_first)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Check type @id (record @t): every check the walks rely on, in order, each
+ * with its message. Also collect it for the name index, and clear it for
+ * the cycle search when each of its by-value edges leads to a cleared type
+ * or to one that cannot have by-value edges: then, by induction over ids,
+ * no by-value path from it comes back to it.
+ */
+static inline int check_one(struct check *c, uint32_t id, const struct btf_type *t)
+{
+	const char *what = c->what;
+	struct uz_error *err = c->err;
+	uint32_t n = c->n, kind = btf_kind(t), i, vlen;
+	uint64_t lim = c->str_lim;
+	bool clear = true, later = false;
+
+	if (t->name_off >= lim)
+		return bad(err, what, id, "has a name offset outside the strings", t->name_off);
+	vlen = btf_vlen(t);
+	switch (kind) {
+	case BTF_KIND_INT: {
+		uint32_t info = *(const uint32_t *)(t + 1);
+
+		if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8 && t->size != 16)
+			return bad(err, what, id, "is an int of invalid size", t->size);
+		if (BTF_INT_OFFSET(info) + BTF_INT_BITS(info) > t->size * 8)
+			return bad(err, what, id, "is an int whose bits exceed its size", t->size);
+		break;
+	}
+	case BTF_KIND_ENUM: {
+		const struct btf_enum *e = btf_enum(t);
+
+		if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8)
+			return bad(err, what, id, "is an enum of invalid size", t->size);
+		for (i = 0; i < vlen; i++)
+			if (e[i].name_off >= lim)
+				return bad(err, what, id, "has an enumerator name outside the strings",
+					   e[i].name_off);
+		break;
+	}
+	case BTF_KIND_ENUM64: {
+		const struct btf_enum64 *e = btf_enum64(t);
+
+		if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8)
+			return bad(err, what, id, "is an enum of invalid size", t->size);
+		for (i = 0; i < vlen; i++)
+			if (e[i].name_off >= lim)
+				return bad(err, what, id, "has an enumerator name outside the strings",
+					   e[i].name_off);
+		break;
+	}
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_VAR:
+		if (t->type >= n)
+			return bad(err, what, id, "refers to a type id past the end", t->type);
+		clear = edge_ok(c, id, t->type, &later);
+		break;
+	case BTF_KIND_PTR:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_DECL_TAG:
+		if (t->type >= n)
+			return bad(err, what, id, "refers to a type id past the end", t->type);
+		break;
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *a = btf_array(t);
+
+		if (a->type >= n || a->index_type >= n)
+			return bad(err, what, id, "is an array of a type id past the end", a->type);
+		clear = edge_ok(c, id, a->type, &later);
+		break;
+	}
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION: {
+		const struct btf_member *m = btf_members(t);
+
+		for (i = 0; i < vlen; i++) {
+			if (m[i].type >= n || m[i].type == 0)
+				return bad(err, what, id, "has a member of an invalid type id", m[i].type);
+			if (m[i].name_off >= lim)
+				return bad(err, what, id, "has a member name outside the strings",
+					   m[i].name_off);
+			clear &= edge_ok(c, id, m[i].type, &later);
+		}
+		break;
+	}
+	case BTF_KIND_FUNC_PROTO: {
+		const struct btf_param *p = btf_params(t);
+
+		if (t->type >= n)
+			return bad(err, what, id, "returns a type id past the end", t->type);
+		for (i = 0; i < vlen; i++) {
+			if (p[i].type >= n)
+				return bad(err, what, id, "has a parameter of a type id past the end",
+					   p[i].type);
+			if (p[i].name_off >= lim)
+				return bad(err, what, id, "has a parameter name outside the strings",
+					   p[i].name_off);
+		}
+		break;
+	}
+	case BTF_KIND_DATASEC: {
+		const struct btf_var_secinfo *v = btf_var_secinfos(t);
+
+		for (i = 0; i < vlen; i++)
+			if (v[i].type >= n)
+				return bad(err, what, id, "has a variable of a type id past the end",
+					   v[i].type);
+		break;
+	}
+	case BTF_KIND_FWD:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_UNKN:
+		break;
+	default:
+		return bad(err, what, id, "has an unknown kind", kind);
+	}
+	if (clear && later)
+		clear = later_edges_ok(c, id, t);
+	c->state[id - c->start + 1] = clear ? 2 : 0;
+	if (c->want_refs && t->name_off && c->covered[kind])
+		return add_ref(c, id, t->name_off);
+	return 0;
+}
+
+/* The pass over [start, n). */
+static int check_pass(struct check *c)
+{
+	uint32_t id;
+	int r;
+
+	for (id = c->start; id < c->n; id++) {
+		const struct btf_type *t = btf__type_by_id(c->btf, id);
+
+		if (!t)
+			return bad(c->err, c->what, id, "cannot be read", id);
+		r = check_one(c, id, t);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Collect the named types of [1, end), already checked (a split btf's base). */
+static int refs_checked(struct check *c, uint32_t end)
+{
+	uint32_t id;
+	int r;
+
+	for (id = 1; id < end; id++) {
+		const struct btf_type *t = btf__type_by_id(c->btf, id);
+
+		if (!t)
+			return bad(c->err, c->what, id, "cannot be read", id);
+		if (t->name_off && c->covered[btf_kind(t)] && (r = add_ref(c, id, t->name_off)))
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Iterative three-colour DFS over by-value edges among ids >= start, roots
+ * in increasing id order, edges in record order. Types the pass cleared
+ * start out done (2): a search through them could only mark them done,
+ * never find a cycle, so the first cycle found, and the message, are the
+ * same as with no type cleared.
+ */
+struct frame {
+	const uint32_t *edge;
+	uint32_t id, left, stride;
+};
+
+/* Put a frame for type @id at @sp, growing the stack as it deepens. */
+static int push(const struct check *c, struct frame **stack, uint32_t *cap, uint32_t sp,
+		uint32_t id)
+{
+	struct frame *f;
+
+	if (sp == *cap) {
+		size_t ncap = *cap ? (size_t)*cap * 2 : 64;
+		struct frame *ns = ncap <= UINT32_MAX ? realloc(*stack, sizeof(*ns) * ncap) : NULL;
+
+		if (!ns)
+			return uz_err_set(c->err, -ENOMEM, "out of memory checking BTF");
+		*stack = ns;
+		*cap = (uint32_t)ncap;
+	}
+	f = &(*stack)[sp];
+	f->id = id;
+	value_edges(btf__type_by_id(c->btf, id), &f->edge, &f->stride, &f->left);
+	return 0;
+}
+
+static int check_cycles(const struct check *c)
+{
+	uint32_t start = c->start, n = c->n, root, sp, cap = 0;
+	uint8_t *state = c->state; /* 0 new, 1 on stack, 2 done; by id - start + 1 */
+	struct frame *stack = NULL, *f;
+	int r = 0;
+
+	for (root = start; root < n && !r; root++) {
+		if (state[root - start + 1])
+			continue;
+		sp = 0;
+		r = push(c, &stack, &cap, sp++, root);
+		state[root - start + 1] = 1;
+		while (sp && !r) {
+			uint32_t to;
+
+			f = &stack[sp - 1];
+			if (!f->left) {
+				state[f->id - start + 1] = 2;
+				sp--;
+				continue;
+			}
+			to = *f->edge;
+			f->edge += f->stride;
+			f->left--;
+			if (to < start || to == 0 || state[to - start + 1] == 2)
+				continue;
+			if (state[to - start + 1] == 1) {
+				r = uz_err_set(c->err, -ELOOP,
+					       "%s: corrupt BTF: type [%u] contains itself by value (through type [%u])",
+					       c->what, to, f->id);
+				break;
+			}
+			state[to - start + 1] = 1;
+			r = push(c, &stack, &cap, sp++, to);
+		}
+	}
+	free(stack);
+	return r;
+}
+
+int uz_btf_check_index(const struct btf *btf, uint32_t start_id, const char *what,
+		       struct uz_name_index *idx, void *buf, size_t buf_len, struct uz_error *err)
+{
+	struct check c = { .btf = btf, .what = what, .want_refs = idx != NULL, .err = err };
+	uint8_t *own_state = NULL;
+	size_t state_sz;
+	uint32_t k;
+	int r = 0;
+
+	if (idx)
+		memset(idx, 0, sizeof(*idx));
+	c.n = btf__type_cnt(btf);
+	c.start = start_id ? start_id : 1;
+	if (c.start > c.n)
+		c.start = c.n;
+	c.str_lim = str_limit(btf);
+	for (k = 0; k < UZ_ARRAY_SIZE(c.covered); k++)
+		c.covered[k] = uz_name_index_covers(k);
+	/* @buf, when large enough, holds the cycle-search state */
+	state_sz = (size_t)(c.n - c.start) + 1;
+	if (buf && buf_len >= state_sz) {
+		c.state = buf;
+	} else {
+		c.state = own_state = malloc(state_sz);
+		if (!c.state) {
+			free(buf);
+			return uz_err_set(err, -ENOMEM, "out of memory checking BTF");
+		}
+	}
+	if (idx && c.start > 1)
+		r = refs_checked(&c, c.start);
+	r = r ?: check_pass(&c);
+	r = r ?: check_cycles(&c);
+	free(own_state);
+	/*
+	 * Every type checked: now the index. @buf goes first: its memory
+	 * (pages already faulted in) can then serve the index's block.
+	 */
+	free(buf);
+	if (!r && idx)
+		r = uz_name_index_build(idx, btf, c.refs, c.ref_cnt, err);
+	free(c.refs);
+	return r;
+}
+
+int uz_btf_check(const struct btf *btf, uint32_t start_id, const char *what,
+		 struct uz_error *err)
+{
+	return uz_btf_check_index(btf, start_id, what, NULL, NULL, 0, err);
+}
+
+int uz_btf_parse_indexed(const uint8_t *data, size_t len, const char *what,
+			 struct uz_name_index *idx, void *reuse, struct btf **out,
+			 struct uz_error *err)
+{
+	struct btf *btf;
+	int r;
+
+	*out = NULL;
+	if (len < 24 || len > UINT32_MAX) {
+		free(reuse);
+		return uz_err_set(err, -EINVAL, "%s: BTF of %zu bytes is too short or too long",
+				  what, len);
+	}
+	btf = btf__new(data, (uint32_t)len);
+	if (!btf) {
+		r = -errno;
+		free(reuse);
+		return uz_err_set(err, r ? r : -EINVAL,
+				  "%s: not valid BTF (header, string or type section corrupt): %s",
+				  what, strerror(r < 0 ? -r : EINVAL));
+	}
+	/* btf__new() copied @data: its buffer is now scratch space */
+	r = uz_btf_check_index(btf, 1, what, idx, reuse, reuse ? len : 0, err);
+	if (r) {
+		btf__free(btf);
+		return r;
+	}
+	*out = btf;
+	return 0;
+}
+
+int uz_btf_parse_checked(const uint8_t *data, size_t len, const char *what,
+			 struct btf **out, struct uz_error *err)
+{
+	return uz_btf_parse_indexed(data, len, what, NULL, NULL, out, err);
+}
+
+int uz_btf_parse_split_checked(const char *path, struct btf *base, struct uz_name_index *idx,
+			       struct btf **out, struct uz_error *err)
+{
+	struct btf *btf;
+	int r;
+
+	*out = NULL;
+	btf = btf__parse_raw_split(path, base);
+	if (!btf) {
+		r = -errno;
+		return uz_err_set(err, r ? r : -EINVAL,
+				  "%s: not valid split BTF on top of the base (kernel module BTF must be a raw BTF file such as /sys/kernel/btf/MODULE): %s",
+				  path, strerror(r < 0 ? -r : EINVAL));
+	}
+	r = uz_btf_check_index(btf, btf__type_cnt(base), path, idx, NULL, 0, err);
+	if (r) {
+		btf__free(btf);
+		return r;
+	}
+	*out = btf;
+	return 0;
+}
