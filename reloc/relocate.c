@@ -15,7 +15,7 @@
 #include <stdlib.h>
 
 #include "relocation.h"
-#include "target/target.h"
+#include "target/source.h"
 
 struct cand_list {
 	uint32_t *ids;
@@ -423,6 +423,56 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 
 /* ---- driver ------------------------------------------------------------ */
 
+/* Lazy target sources convert only what is asked for: ask for every name
+ * the records' root types are looked up under, once, before resolving. */
+static int need_root_names(struct reloc_ctx *c, struct uz_error *err)
+{
+	const struct uz_object *obj = c->obj;
+	const char **names = NULL, *alt[MAX_ALT];
+	size_t cnt = 0, cap = 0, s, i, k, n;
+	bool *seen;
+	int e;
+
+	if (!c->tgt->src || !c->tgt->src->need)
+		return 0;
+	seen = calloc(c->local_cnt, sizeof(*seen));
+	if (!seen)
+		return uz_err_set(err, -ENOMEM, "out of memory");
+	for (s = 0; s < obj->ext.core_sec_cnt; s++) {
+		const struct uz_core_sec *cs = &obj->ext.core_secs[s];
+
+		for (i = 0; i < cs->rec_cnt; i++) {
+			uint32_t root = cs->recs[i].type_id;
+
+			if (root == 0 || root >= c->local_cnt || seen[root])
+				continue;
+			seen[root] = true;
+			n = root_names(c, root, alt, MAX_ALT);
+			for (k = 0; k < n; k++) {
+				if (!alt[k] || !*alt[k])
+					continue;
+				if (cnt == cap) {
+					const char **nn;
+
+					cap = cap ? cap * 2 : 32;
+					nn = realloc(names, cap * sizeof(*nn));
+					if (!nn) {
+						free(names);
+						free(seen);
+						return uz_err_set(err, -ENOMEM, "out of memory");
+					}
+					names = nn;
+				}
+				names[cnt++] = alt[k];
+			}
+		}
+	}
+	e = uz_target_need(c->tgt, names, cnt, err);
+	free(names);
+	free(seen);
+	return e;
+}
+
 static void rel_free_cache(struct reloc_ctx *c)
 {
 	uint32_t i;
@@ -489,9 +539,14 @@ int uz_object_relocate(const struct uz_object *obj, const struct uz_target *tgt,
 	size_t s, i;
 	int e = 0;
 
+	if (!out)
+		return uz_err_set(err, -EINVAL, "uz_object_relocate: out is NULL");
 	*out = NULL;
 	if (!obj || !tgt)
 		return uz_err_set(err, -EINVAL, "relocation needs an object and a target");
+	e = UZ_OPTS_CHECK(opts, uz_reloc_opts, err);
+	if (e)
+		return e;
 	c.use_tags = !UZ_OPTS_GET(opts, no_userize_tags, false);
 	c.local_cnt = btf__type_cnt(obj->btf);
 	if (rel_new(obj, tgt, &c.rel)) {
@@ -509,6 +564,11 @@ int uz_object_relocate(const struct uz_object *obj, const struct uz_target *tgt,
 			uz_err_prefix(err, "%s", obj->name);
 			goto out;
 		}
+	}
+	e = need_root_names(&c, err);
+	if (e) {
+		uz_err_prefix(err, "%s: target %s", obj->name, tgt->name);
+		goto out;
 	}
 	for (s = 0; s < obj->ext.core_sec_cnt; s++) {
 		const struct uz_core_sec *cs = &obj->ext.core_secs[s];

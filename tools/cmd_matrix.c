@@ -39,6 +39,8 @@ static void matrix_usage(FILE *f)
 		"  --merge FILE...    join the --json outputs of --shard runs into exactly what\n"
 		"                     one unsharded run prints (table, --json or --csv)\n"
 		"  --strict           count guarded dead reads (G) as failures\n"
+		"  --target-format F  auto (default: BTF where a target has it, else DWARF),\n"
+		"                     btf, dwarf, archive or tracefs: how targets are read\n"
 		"\n"
 		"G marks a poisoned read of a field the kernel lacks for which the object also\n"
 		"has an existence check of the same field (same root type and access spec) that\n"
@@ -105,6 +107,11 @@ static int parse(struct matrix *m, struct args *a, int argc, char **argv)
 			m->fmt = MX_CSV;
 		} else if (!strcmp(s, "--no-group")) {
 			m->no_group = true;
+		} else if (!strcmp(s, "--target-format")) {
+			if (i + 1 >= argc || uz_source_kind_parse(argv[++i], &m->sources)) {
+				fprintf(stderr, MX_PROG ": --target-format takes auto, btf, dwarf, archive or tracefs\n");
+				return 2;
+			}
 		} else if (!strcmp(s, "--strict")) {
 			m->strict = true;
 		} else if (!strcmp(s, "--shard")) {

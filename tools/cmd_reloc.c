@@ -19,6 +19,7 @@ struct reloc_args {
 	const char *base;
 	const char *out;
 	const char *report;
+	unsigned int sources;
 	bool no_tags;
 };
 
@@ -26,7 +27,8 @@ static void reloc_usage(FILE *f, bool explain)
 {
 	if (explain)
 		fprintf(f,
-			"usage: userize explain OBJ [--target PATH] [--base PATH] [--no-userize]\n"
+			"usage: userize explain OBJ [--target PATH] [--target-format F] [--base PATH]\n"
+			"                       [--no-userize]\n"
 			"\n"
 			"For every CO-RE relocation of OBJ that is poisoned or fails against the\n"
 			"target: the source spec, each candidate type tried and why it was rejected,\n"
@@ -35,7 +37,7 @@ static void reloc_usage(FILE *f, bool explain)
 	else
 		fprintf(f,
 			"usage: userize reloc OBJ [--target PATH] -o OUT.o [--report json|text]\n"
-			"                     [--base PATH] [--no-userize]\n"
+			"                     [--target-format F] [--base PATH] [--no-userize]\n"
 			"\n"
 			"Relocate every CO-RE record of the BPF object OBJ against the target's\n"
 			"types and write OUT.o, whose CO-RE records are consumed (plain libbpf loads\n"
@@ -43,6 +45,9 @@ static void reloc_usage(FILE *f, bool explain)
 			"\n"
 			"  -t, --target PATH  raw BTF, vmlinux ELF, vmlinuz, kernel .deb, or module BTF\n"
 			"                     (default: /sys/kernel/btf/vmlinux)\n"
+			"      --target-format F  auto (default): BTF where the target has it, else\n"
+			"                     its DWARF (a vmlinux from a -dbg package); btf, dwarf,\n"
+			"                     archive or tracefs: only that source\n"
 			"  -b, --base PATH    base BTF when the target is kernel-module split BTF\n"
 			"  -o, --output FILE  relocated object (may be omitted with --report)\n"
 			"  -r, --report FMT   json: array of records on stdout; text: a table on stdout\n"
@@ -60,6 +65,7 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 		{ "output", required_argument, NULL, 'o' },
 		{ "report", required_argument, NULL, 'r' },
 		{ "no-userize", no_argument, NULL, 'n' },
+		{ "target-format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -74,6 +80,13 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 		case 'o': a->out = optarg; break;
 		case 'r': a->report = optarg; break;
 		case 'n': a->no_tags = true; break;
+		case 'F':
+			if (uz_source_kind_parse(optarg, &a->sources)) {
+				fprintf(stderr, "userize: --target-format takes auto, btf, dwarf, archive or tracefs, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'h': reloc_usage(stdout, explain); return 1;
 		default: reloc_usage(stderr, explain); return 2;
 		}
@@ -98,7 +111,7 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 
 static int open_both(const struct reloc_args *a, struct uz_object **obj, struct uz_target **tgt)
 {
-	UZ_OPTS_INIT(uz_target_opts, topts, .base_path = a->base);
+	UZ_OPTS_INIT(uz_target_opts, topts, .base_path = a->base, .sources = a->sources);
 	struct uz_error err = { 0 };
 
 	*obj = NULL;

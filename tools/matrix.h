@@ -110,6 +110,7 @@ struct matrix {
 	enum mx_fmt fmt;
 	bool no_group;
 	bool strict;
+	unsigned int sources;		/* --target-format: enum uz_source_kind mask, 0 auto */
 	unsigned int shard_i, shard_n;	/* shard_n 0: no sharding */
 	struct mx_row *rows;
 	size_t nrows, caprows;
@@ -129,7 +130,7 @@ struct mx_row *mx_add_row(struct matrix *m, const char *path, const char *name);
 void mx_add_target_arg(struct matrix *m, const char *path);
 void mx_sort_rows(struct matrix *m);
 int mx_shard_rows(struct matrix *m);
-struct uz_target *mx_load_target(struct mx_row *row);
+struct uz_target *mx_load_target(const struct matrix *m, struct mx_row *row);
 void mx_progress(const struct matrix *m, size_t i);
 struct mx_line *mx_add_line(struct matrix *m);
 void mx_row_cells(const struct matrix *m, struct mx_row *row);

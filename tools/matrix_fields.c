@@ -293,7 +293,7 @@ int mx_run_fields(struct matrix *m)
 		size_t n = 0;
 
 		mx_progress(m, i);
-		tgt = mx_load_target(row);
+		tgt = mx_load_target(m, row);
 		if (tgt && uz_object_relocate(obj, tgt, &ropts, &rel, &err)) {
 			fprintf(stderr, MX_PROG ": fields on %s: %s\n", row->name, err.msg);
 			exit(2);

@@ -329,7 +329,7 @@ int mx_run_objects(struct matrix *m)
 		struct uz_target *tgt;
 
 		mx_progress(m, i);
-		tgt = mx_load_target(row);
+		tgt = mx_load_target(m, row);
 		relocate_all(m, row, tgt, objrecs, rels);
 		rc = mx_records_prepare(m, row, objrecs);
 		if (!rc)

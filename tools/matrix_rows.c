@@ -147,8 +147,9 @@ int mx_shard_rows(struct matrix *m)
 }
 
 /* The row's target, or NULL with row->error set (and said on stderr). */
-struct uz_target *mx_load_target(struct mx_row *row)
+struct uz_target *mx_load_target(const struct matrix *m, struct mx_row *row)
 {
+	UZ_OPTS_INIT(uz_target_opts, topts, .sources = m->sources);
 	struct uz_target *tgt = NULL;
 	struct uz_error err = { 0 };
 	struct stat st;
@@ -158,7 +159,7 @@ struct uz_target *mx_load_target(struct mx_row *row)
 			row->error = mx_strdup(strerror(errno));
 		else if (S_ISDIR(st.st_mode))
 			row->error = mx_strdup("is a directory, not a BTF or vmlinux file");
-		else if (uz_target_load(row->path, NULL, &tgt, &err)) {
+		else if (uz_target_load(row->path, &topts, &tgt, &err)) {
 			size_t pl = strlen(row->path);
 			const char *msg = err.msg[0] ? err.msg : strerror(-err.code);
 

@@ -76,4 +76,12 @@ int uz_write_file_atomic(const char *path, const void *data, size_t len,
 	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))
 #define UZ_OPTS_GET(opts, field, def) (UZ_OPTS_HAS(opts, field) ? (opts)->field : (def))
 
+/* Validate an options struct (see opts.c): size field sane, and no byte set
+ * past the @known_sz bytes this library knows. NULL is valid. */
+int uz_opts_check(const void *opts, size_t known_sz, const char *type, struct uz_error *err);
+/* The size this library knows is its own sizeof (tail padding included,
+ * which callers' initialisers need not zero): a field added later must
+ * start at or past the old sizeof, never inside its tail padding. */
+#define UZ_OPTS_CHECK(opts, type, err) uz_opts_check((opts), sizeof(struct type), #type, (err))
+
 #endif /* UZ_INTERNAL_H */

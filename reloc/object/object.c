@@ -231,7 +231,12 @@ int uz_object_open_mem(const void *data, size_t len, const struct uz_object_opts
 	struct uz_object *obj;
 	int r;
 
+	if (!out)
+		return uz_err_set(err, -EINVAL, "uz_object_open_mem: out is NULL");
 	*out = NULL;
+	r = UZ_OPTS_CHECK(opts, uz_object_opts, err);
+	if (r)
+		return r;
 	if (!data)
 		return uz_err_set(err, -EINVAL, "no object data given");
 	r = object_new(name ? name : "<memory>", &obj, err);
@@ -260,7 +265,12 @@ int uz_object_open(const char *path, const struct uz_object_opts *opts,
 	struct uz_object *obj;
 	int r;
 
+	if (!out)
+		return uz_err_set(err, -EINVAL, "uz_object_open: out is NULL");
 	*out = NULL;
+	r = UZ_OPTS_CHECK(opts, uz_object_opts, err);
+	if (r)
+		return r;
 	if (!path)
 		return uz_err_set(err, -EINVAL, "no object path given");
 	r = object_new(name ? name : path, &obj, err);

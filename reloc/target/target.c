@@ -1,97 +1,94 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Target loading. This is the one interface behind which target types come
- * from: raw BTF, an ELF vmlinux with .BTF, a kernel image or package (via
- * kimage.c), or kernel-module split BTF on top of a vmlinux base. Whatever
- * the source, the result is a validated libbpf struct btf plus a name index,
- * so the resolution code never knows where types came from (DWARF targets
- * will plug in here by producing a struct btf).
+ * Target loading: the one entry behind which every type source sits (see
+ * source.h). It validates the options, picks the source for the input
+ * (BTF wherever the input has it, unless opts->sources says otherwise),
+ * and owns the target: types, name index, provenance, a lazy source's
+ * state. The running kernel (path NULL) is /sys/kernel/btf/vmlinux, or its
+ * debug vmlinux where the kernel has no BTF.
  */
 #include <fcntl.h>
+#include <gelf.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
-#include "target/btf_check.h"
-#include "target/kimage/kimage.h"
-#include "target/target.h"
+#include "target/kinfo.h"
+#include "target/source.h"
 
 #define UZ_SYSFS_VMLINUX "/sys/kernel/btf/vmlinux"
-#define UZ_SYSFS_MAGIC 0x62656572 /* statfs f_type of sysfs */
 
-static bool is_raw_btf(const uint8_t *d, size_t len)
+/* Sources in the order "auto" tries them. */
+static const struct uz_source *const sources[] = {
+	&uz_source_btf,
+};
+
+const char *uz_source_kind_name(unsigned int kind)
 {
-	return len >= 24 && ((d[0] == 0x9f && d[1] == 0xeb) || (d[0] == 0xeb && d[1] == 0x9f));
-}
-
-static bool is_sysfs_module(const char *path)
-{
-	const char *p = "/sys/kernel/btf/";
-
-	return strncmp(path, p, strlen(p)) == 0 && strcmp(path, UZ_SYSFS_VMLINUX) != 0;
-}
-
-static void target_finish(struct uz_target *t)
-{
-	t->module_start = t->base ? btf__type_cnt(t->base) : btf__type_cnt(t->btf);
-}
-
-/*
- * Parse BTF bytes found in @data (raw or any container kimage.c knows);
- * @idx (NULL for a base) gets the name index. @owned is NULL or @data
- * itself, malloc'ed: then it is consumed (the BTF check reuses it as
- * scratch once libbpf has copied it).
- */
-static int target_parse(struct uz_target *t, uint8_t *owned, const uint8_t *data, size_t len,
-			struct uz_name_index *idx, struct uz_error *err)
-{
-	uint8_t *btf = NULL;
-	size_t btf_len = 0;
-	int r;
-
-	if (is_raw_btf(data, len))
-		return uz_btf_parse_indexed(data, len, t->name, idx, owned, &t->btf, err);
-	r = uz_kimage_extract_btf(data, len, t->name, &btf, &btf_len, NULL, 0, err);
-	free(owned);
-	if (r)
-		return r;
-	return uz_btf_parse_indexed(btf, btf_len, t->name, idx, btf, &t->btf, err);
-}
-
-/*
- * The running kernel's BTF, mapped instead of read: sysfs hands it out 4 KiB
- * per read() (over a thousand system calls for 5 MB), while recent kernels
- * let it be mapped read-only (6.18 here). Only that file, and only on
- * sysfs: it is the kernel's own BTF, which can be neither truncated nor
- * removed, so the mapping cannot fault (SIGBUS) as a mapped regular file
- * could. NULL when not possible (older kernels refuse the mmap); the
- * caller then reads the file.
- */
-static void *map_sysfs_vmlinux(const char *path, size_t *len)
-{
-	struct statfs sfs;
-	struct stat st;
-	void *p;
-	int fd;
-
-	if (strcmp(path, UZ_SYSFS_VMLINUX) != 0)
-		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	if (fstatfs(fd, &sfs) || sfs.f_type != UZ_SYSFS_MAGIC || fstat(fd, &st) ||
-	    !S_ISREG(st.st_mode) || st.st_size < 24) {
-		close(fd);
-		return NULL;
+	switch (kind) {
+	case 0: return "auto";
+	case UZ_SOURCE_BTF: return "btf";
+	case UZ_SOURCE_DWARF: return "dwarf";
+	case UZ_SOURCE_ARCHIVE: return "archive";
+	case UZ_SOURCE_TRACEFS: return "tracefs";
+	default: return "mixed";
 	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		return NULL;
-	*len = (size_t)st.st_size;
-	return p;
+}
+
+int uz_source_kind_parse(const char *s, unsigned int *mask)
+{
+	static const unsigned int kinds[] = { 0, UZ_SOURCE_BTF, UZ_SOURCE_DWARF,
+					      UZ_SOURCE_ARCHIVE, UZ_SOURCE_TRACEFS };
+	size_t i;
+
+	if (!s || !mask)
+		return -EINVAL;
+	for (i = 0; i < UZ_ARRAY_SIZE(kinds); i++)
+		if (!strcmp(s, uz_source_kind_name(kinds[i]))) {
+			*mask = kinds[i];
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int uz_target_set_prov(struct uz_target *t, const char **field, const char *value)
+{
+	char **n = realloc(t->prov_strs, (t->prov_str_cnt + 1) * sizeof(*n));
+	char *s;
+
+	if (!n)
+		return -ENOMEM;
+	t->prov_strs = n;
+	s = strdup(value ? value : "");
+	if (!s)
+		return -ENOMEM;
+	t->prov_strs[t->prov_str_cnt++] = s;
+	*field = s;
+	return 0;
+}
+
+int uz_target_replace_btf(struct uz_target *t, struct btf *btf, struct uz_name_index *idx,
+			  struct uz_error *err)
+{
+	struct btf **n;
+
+	if (t->btf) {
+		n = realloc(t->retired, (t->retired_cnt + 1) * sizeof(*n));
+		if (!n) {
+			btf__free(btf);
+			uz_name_index_free(idx);
+			return uz_err_set(err, -ENOMEM, "out of memory");
+		}
+		t->retired = n;
+		t->retired[t->retired_cnt++] = t->btf;
+	}
+	uz_name_index_free(&t->idx);
+	t->btf = btf;
+	t->idx = *idx;
+	t->idx.btf = btf;
+	memset(idx, 0, sizeof(*idx));
+	t->module_start = btf__type_cnt(btf);
+	return 0;
 }
 
 static int target_new(const char *name, struct uz_target **out, struct uz_error *err)
@@ -102,115 +99,184 @@ static int target_new(const char *name, struct uz_target **out, struct uz_error 
 		free(t);
 		return uz_err_set(err, -ENOMEM, "out of memory");
 	}
+	t->prov.path = t->prov.container = t->prov.release = t->prov.build_id =
+		t->prov.base_path = "";
 	*out = t;
 	return 0;
 }
 
-static int load_base(const char *path, struct btf **out, struct uz_error *err)
+/* The debug vmlinux of the running kernel: by build id, then by release. */
+static int running_debug_file(char *path, size_t sz)
 {
-	struct uz_target *tmp;
-	uint8_t *data = NULL;
-	size_t len = 0;
-	void *map = map_sysfs_vmlinux(path, &len);
+	char rel[UZ_RELEASE_MAX], bid[UZ_BUILD_ID_MAX];
+	struct stat st;
+
+	uz_kinfo_running(rel, bid);
+	if (strlen(bid) > 2) {
+		snprintf(path, sz, "/usr/lib/debug/.build-id/%.2s/%s.debug", bid, bid + 2);
+		if (!stat(path, &st) && S_ISREG(st.st_mode))
+			return 0;
+	}
+	snprintf(path, sz, "/usr/lib/debug/boot/vmlinux-%s", rel);
+	if (!stat(path, &st) && S_ISREG(st.st_mode))
+		return 0;
+	return -ENOENT;
+}
+
+static int pick_and_open(struct uz_target *t, const struct uz_source_input *in,
+			 unsigned int mask, struct uz_error *err)
+{
+	size_t i;
 	int r;
 
-	if (!map && (r = uz_read_file(path, &data, &len, err)))
-		return r;
-	r = target_new(path, &tmp, err);
-	if (!r) {
-		r = target_parse(tmp, data, map ? map : data, len, NULL, err);
-		*out = tmp->btf;
-		tmp->btf = NULL;
-		uz_target_free(tmp);
-	} else {
-		free(data);
+	for (i = 0; i < UZ_ARRAY_SIZE(sources); i++) {
+		const struct uz_source *s = sources[i];
+
+		if (!(s->kind & mask) || !s->probe(in))
+			continue;
+		t->src = s;
+		t->prov.source = s->kind;
+		r = s->open(t, in, err);
+		if (r)
+			return r;
+		if (t->btf) {
+			t->prov.big_endian = btf__endianness(t->btf) == BTF_BIG_ENDIAN;
+			t->prov.pointer_size = (unsigned int)btf__pointer_size(t->btf);
+		}
+		t->module_start = t->base ? btf__type_cnt(t->base) : btf__type_cnt(t->btf);
+		return 0;
 	}
-	if (map)
-		munmap(map, len);
-	return r;
+	return uz_err_set(err, -ENOTSUP, "%s: no type source can read it (allowed: %s)", t->name,
+			  mask == UZ_SOURCE_ALL ? "any" : uz_source_kind_name(mask));
+}
+
+static int load(const char *path, const void *data, size_t len,
+		const struct uz_target_opts *opts, struct uz_target **out, struct uz_error *err)
+{
+	UZ_OPTS_INIT(uz_target_opts, dflt);
+	const char *name = UZ_OPTS_GET(opts, name, NULL);
+	unsigned int mask = UZ_OPTS_GET(opts, sources, 0u);
+	struct uz_source_input in = { 0 };
+	char dbg[512];
+	struct uz_target *t = NULL;
+	int r;
+
+	if (!out)
+		return uz_err_set(err, -EINVAL, "uz_target_load: out is NULL");
+	*out = NULL;
+	r = UZ_OPTS_CHECK(opts, uz_target_opts, err);
+	if (r)
+		return r;
+	if (mask & ~UZ_SOURCE_ALL)
+		return uz_err_set(err, -EINVAL, "uz_target_opts.sources: unknown bits 0x%x",
+				  mask & ~UZ_SOURCE_ALL);
+	if (!mask)
+		mask = UZ_SOURCE_ALL;
+	in.opts = opts ? opts : &dflt;
+	if (data) {
+		in.data = data;
+		in.len = len;
+	} else if (path) {
+		in.path = path;
+	} else if ((mask & UZ_SOURCE_BTF) && !access(UZ_SYSFS_VMLINUX, R_OK)) {
+		in.path = UZ_SYSFS_VMLINUX;
+	} else if ((mask & UZ_SOURCE_DWARF) && !running_debug_file(dbg, sizeof(dbg))) {
+		in.path = dbg;
+	} else {
+		char rel[UZ_RELEASE_MAX], bid[UZ_BUILD_ID_MAX];
+
+		uz_kinfo_running(rel, bid);
+		if (!(mask & UZ_SOURCE_BTF) && !access(UZ_SYSFS_VMLINUX, R_OK))
+			return uz_err_set(err, -ENOENT, "the running kernel %s: the allowed sources (%s) have nothing for it (its BTF at %s is not allowed)",
+					  rel, uz_source_kind_name(mask), UZ_SYSFS_VMLINUX);
+		return uz_err_set(err, -ENOENT, "the running kernel %s has no BTF (%s is missing) and no debug vmlinux at /usr/lib/debug/boot/vmlinux-%s or under /usr/lib/debug/.build-id; install linux-image-%s-dbg or give a target",
+				  rel, UZ_SYSFS_VMLINUX, rel, rel);
+	}
+	r = target_new(name ? name : in.path ? in.path : "<memory>", &t, err);
+	if (r)
+		return r;
+	if (in.path)
+		r = uz_target_set_prov(t, &t->prov.path, in.path);
+	r = r ?: pick_and_open(t, &in, mask, err);
+	if (r) {
+		uz_target_free(t);
+		return r;
+	}
+	*out = t;
+	return 0;
 }
 
 int uz_target_load(const char *path, const struct uz_target_opts *opts,
 		   struct uz_target **out, struct uz_error *err)
 {
-	const char *base_path = UZ_OPTS_GET(opts, base_path, NULL);
-	const char *name = UZ_OPTS_GET(opts, name, NULL);
-	struct uz_target *t;
-	uint8_t *data = NULL;
-	size_t len = 0;
-	void *map;
-	int r;
-
-	*out = NULL;
-	if (!path)
-		path = UZ_SYSFS_VMLINUX;
-	if (!base_path && is_sysfs_module(path))
-		base_path = UZ_SYSFS_VMLINUX;
-	r = target_new(name ? name : path, &t, err);
-	if (r)
-		return r;
-	if (base_path) {
-		r = load_base(base_path, &t->base, err);
-		r = r ?: uz_btf_parse_split_checked(path, t->base, &t->idx, &t->btf, err);
-	} else if ((map = map_sysfs_vmlinux(path, &len))) {
-		r = target_parse(t, NULL, map, len, &t->idx, err);
-		munmap(map, len);
-	} else {
-		r = uz_read_file(path, &data, &len, err);
-		r = r ?: target_parse(t, data, data, len, &t->idx, err);
-	}
-	if (r) {
-		uz_target_free(t);
-		return r;
-	}
-	target_finish(t);
-	*out = t;
-	return 0;
+	return load(path, NULL, 0, opts, out, err);
 }
 
-int uz_target_load_mem(const void *data, size_t len, const char *name,
+int uz_target_load_mem(const void *data, size_t len, const struct uz_target_opts *opts,
 		       struct uz_target **out, struct uz_error *err)
 {
-	struct uz_target *t = NULL;
-	int r;
-
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (!data)
 		return uz_err_set(err, -EINVAL, "no target data given");
-	r = target_new(name ? name : "<memory>", &t, err);
-	r = r ?: target_parse(t, NULL, data, len, &t->idx, err);
-	if (!r)
-		target_finish(t);
-	if (r) {
-		uz_target_free(t);
-		return r;
-	}
-	*out = t;
-	return 0;
+	return load(NULL, data, len, opts, out, err);
+}
+
+int uz_target_need(const struct uz_target *t, const char *const *names, size_t cnt,
+		   struct uz_error *err)
+{
+	/* A lazy source grows the target it belongs to: the types are a cache
+	 * of the file, so a const target may still gain entries. */
+	if (!t->src || !t->src->need)
+		return 0;
+	return t->src->need((struct uz_target *)t, names, cnt, err);
+}
+
+int uz_target_need_types(struct uz_target *t, const char *const *names, size_t cnt,
+			 struct uz_error *err)
+{
+	if (!t || (cnt && !names))
+		return uz_err_set(err, -EINVAL, "uz_target_need_types: NULL argument");
+	return uz_target_need(t, names, cnt, err);
 }
 
 void uz_target_free(struct uz_target *t)
 {
+	size_t i;
+
 	if (!t)
 		return;
+	if (t->src && t->src->release)
+		t->src->release(t);
 	uz_name_index_free(&t->idx);
 	btf__free(t->btf);
 	btf__free(t->base);
+	for (i = 0; i < t->retired_cnt; i++)
+		btf__free(t->retired[i]);
+	free(t->retired);
+	for (i = 0; i < t->prov_str_cnt; i++)
+		free(t->prov_strs[i]);
+	free(t->prov_strs);
 	free(t->name);
 	free(t);
 }
 
 const char *uz_target_name(const struct uz_target *t)
 {
-	return t->name;
+	return t ? t->name : "";
+}
+
+const struct uz_target_provenance *uz_target_provenance(const struct uz_target *t)
+{
+	return t ? &t->prov : NULL;
 }
 
 uint32_t uz_target_type_cnt(const struct uz_target *t)
 {
-	return btf__type_cnt(t->btf);
+	return t && t->btf ? btf__type_cnt(t->btf) : 0;
 }
 
 const void *uz_target_btf(const struct uz_target *t)
 {
-	return t->btf;
+	return t ? t->btf : NULL;
 }

@@ -7,6 +7,7 @@
  * no output file left behind.
  */
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <gelf.h>
 
@@ -168,6 +169,7 @@ static int raw_run(struct raw_case *c, const struct btf *target, struct uz_reloc
 		   struct uz_error *err, bool allow)
 {
 	UZ_OPTS_INIT(uz_reloc_opts, opts, .allow_errors = allow);
+	UZ_OPTS_INIT(uz_target_opts, topts, .name = "hand-built");
 	const void *lraw, *traw;
 	uint32_t lsz, tsz;
 	struct uz_target *tgt;
@@ -177,7 +179,7 @@ static int raw_run(struct raw_case *c, const struct btf *target, struct uz_reloc
 
 	lraw = btf__raw_data(c->local, &lsz);
 	traw = btf__raw_data(target, &tsz);
-	assert_int_equal(uz_target_load_mem(traw, tsz, "hand-built", &tgt, err), 0);
+	assert_int_equal(uz_target_load_mem(traw, tsz, &topts, &tgt, err), 0);
 	ext = uzt_ext(c->sec_off, c->recs, c->rec_cnt, c->rec_size, &ext_len);
 	r = uz_insns_relocate(c->insns, c->insn_cnt, "raw_tracepoint/x", lraw, lsz, ext, ext_len,
 			      tgt, &opts, rel, err);
@@ -444,14 +446,111 @@ static void test_raw_ext_record_size(void **state)
 	btf__free(t);
 }
 
+
+static bool uz_host_big_endian(void)
+{
+	return __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+}
+
+/* ---- target options and provenance ------------------------------------ */
+
+/* A caller built against a newer header: its struct is larger. */
+struct uz_target_opts_future {
+	struct uz_target_opts known;
+	uint64_t newer_field;
+};
+
+static void test_target_opts(void **state)
+{
+	struct btf *b = btf__new_empty();
+	struct uz_target_opts_future fut;
+	struct uz_target *tgt = NULL;
+	struct uz_error err = { 0 };
+	const struct uz_target_provenance *p;
+	const void *raw;
+	uint32_t len;
+
+	(void)state;
+	btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	raw = btf__raw_data(b, &len);
+
+	/* larger struct, unknown bytes zero: accepted */
+	memset(&fut, 0, sizeof(fut));
+	fut.known.sz = sizeof(fut);
+	fut.known.name = "future";
+	assert_int_equal(uz_target_load_mem(raw, len, &fut.known, &tgt, &err), 0);
+	assert_string_equal(uz_target_name(tgt), "future");
+	p = uz_target_provenance(tgt);
+	assert_non_null(p);
+	assert_int_equal(p->source, UZ_SOURCE_BTF);
+	assert_string_equal(p->path, "");
+	assert_string_equal(p->container, "raw BTF");
+	assert_int_equal(p->big_endian, uz_host_big_endian());
+	uz_target_free(tgt);
+	tgt = NULL;
+
+	/* a field this library does not know is set: refused, named */
+	fut.newer_field = 1;
+	assert_int_equal(uz_target_load_mem(raw, len, &fut.known, &tgt, &err), -EINVAL);
+	assert_null(tgt);
+	assert_non_null(strstr(err.msg, "struct uz_target_opts: byte"));
+
+	/* size field never set */
+	memset(&fut, 0, sizeof(fut));
+	assert_int_equal(uz_target_load_mem(raw, len, &fut.known, &tgt, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "UZ_OPTS_INIT"));
+
+	/* unknown source bits, and a source that cannot read raw BTF */
+	{
+		UZ_OPTS_INIT(uz_target_opts, o, .sources = 1u << 20);
+		UZ_OPTS_INIT(uz_target_opts, o2, .sources = UZ_SOURCE_TRACEFS);
+		unsigned int m = 99;
+
+		assert_int_equal(uz_target_load_mem(raw, len, &o, &tgt, &err), -EINVAL);
+		assert_non_null(strstr(err.msg, "unknown bits"));
+		assert_true(uz_target_load_mem(raw, len, &o2, &tgt, &err) < 0);
+		assert_null(tgt);
+		assert_int_equal(uz_source_kind_parse("dwarf", &m), 0);
+		assert_int_equal(m, UZ_SOURCE_DWARF);
+		assert_int_equal(uz_source_kind_parse("auto", &m), 0);
+		assert_int_equal(m, 0);
+		assert_int_equal(uz_source_kind_parse("pdb", &m), -EINVAL);
+	}
+	/* NULL out is an error, not a crash */
+	assert_int_equal(uz_target_load_mem(raw, len, NULL, NULL, &err), -EINVAL);
+	btf__free(b);
+}
+
+/* The running kernel's provenance: release and build id as the kernel says. */
+static void test_target_provenance_running(void **state)
+{
+	struct uz_target *tgt = NULL;
+	struct uz_error err = { 0 };
+	const struct uz_target_provenance *p;
+	struct utsname u;
+
+	(void)state;
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		fail_msg("this unit test needs /sys/kernel/btf/vmlinux");
+	assert_int_equal(uz_target_load(NULL, NULL, &tgt, &err), 0);
+	p = uz_target_provenance(tgt);
+	assert_int_equal(uname(&u), 0);
+	assert_string_equal(p->release, u.release);
+	assert_string_equal(p->path, "/sys/kernel/btf/vmlinux");
+	assert_int_equal(strlen(p->build_id), 40);
+	assert_int_equal(p->pointer_size, sizeof(void *));
+	uz_target_free(tgt);
+}
+
 /* ---- corrupt target BTF ------------------------------------------------- */
 
 static void expect_bad_target(const void *data, uint32_t len, const char *want)
 {
+	UZ_OPTS_INIT(uz_target_opts, topts, .name = "corrupt");
 	struct uz_target *tgt = NULL;
 	struct uz_error err = { 0 };
 
-	assert_true(uz_target_load_mem(data, len, "corrupt", &tgt, &err) < 0);
+	assert_true(uz_target_load_mem(data, len, &topts, &tgt, &err) < 0);
 	assert_null(tgt);
 	if (!strstr(err.msg, want))
 		fail_msg("error '%s' lacks '%s'", err.msg, want);
@@ -702,6 +801,8 @@ int main(void)
 		cmocka_unit_test(test_raw_too_deep),
 		cmocka_unit_test(test_raw_ext_record_size),
 		cmocka_unit_test(test_corrupt_btf),
+		cmocka_unit_test(test_target_opts),
+		cmocka_unit_test(test_target_provenance_running),
 		cmocka_unit_test(test_bad_objects),
 		cmocka_unit_test(test_cli_reloc_ok),
 	};

@@ -12,7 +12,9 @@
  * Conventions: every fallible function returns 0 or a negative errno value
  * and, when @err is not NULL, fills it with a sentence a user can act on.
  * Options structs start with a size field (set it with UZ_OPTS_INIT) so they
- * can grow without breaking the ABI. There is no global state.
+ * can grow without breaking the ABI; a caller built against a newer header
+ * that sets fields this library does not know gets -EINVAL, never a
+ * silently ignored option. There is no global state.
  */
 #ifndef USERIZE_USERIZE_H
 #define USERIZE_USERIZE_H
@@ -29,7 +31,7 @@ extern "C" {
 #define UZ_API __attribute__((visibility("default")))
 
 #define UZ_VERSION_MAJOR 0
-#define UZ_VERSION_MINOR 1
+#define UZ_VERSION_MINOR 2
 
 /* Error value: a negative errno code plus a message for humans. */
 struct uz_error {
@@ -66,6 +68,30 @@ UZ_API const char *uz_kind_name(unsigned int kind);
 
 struct uz_target;
 
+/*
+ * Where target types may come from (uz_target_opts.sources, a mask).
+ * 0 means any, "auto": BTF wherever the input has it, else the next
+ * source that can read the input.
+ */
+enum uz_source_kind {
+	/* Raw BTF, the .BTF of an ELF vmlinux or module, kernel images and
+	 * packages (bzImage, arm64 Image, .deb), /sys/kernel/btf. */
+	UZ_SOURCE_BTF = 1u << 0,
+	/* DWARF debug info of a vmlinux (-dbg packages), read lazily: only
+	 * the types the relocated programs need are converted. */
+	UZ_SOURCE_DWARF = 1u << 1,
+	/* A userize btfgen archive of minimized BTF for many kernels. */
+	UZ_SOURCE_ARCHIVE = 1u << 2,
+	/* tracefs event format files (tracepoint records only). */
+	UZ_SOURCE_TRACEFS = 1u << 3,
+	UZ_SOURCE_ALL = 0xfu,
+};
+
+/* "btf", "dwarf", "archive", "tracefs" (one bit), "auto" for 0. */
+UZ_API const char *uz_source_kind_name(unsigned int kind);
+/* Parse "auto", "btf", "dwarf", "archive", "tracefs" into a mask; -EINVAL if unknown. */
+UZ_API int uz_source_kind_parse(const char *s, unsigned int *mask);
+
 struct uz_target_opts {
 	size_t sz;
 	/* Base BTF for split (kernel module) BTF; the default for a module
@@ -73,25 +99,62 @@ struct uz_target_opts {
 	const char *base_path;
 	/* Name shown in reports; default: the path. */
 	const char *name;
+	/* Mask of enum uz_source_kind the input may be read as; 0 = auto. */
+	unsigned int sources;
+	/* Archive entry selector: kernel release (uname -r) and/or build id
+	 * (hex). NULL: the running kernel's release, then its build id. */
+	const char *kernel_release;
+	const char *kernel_build_id;
+	/* Lazy sources (DWARF): names of types to make available at load
+	 * time. Others are read when uz_object_relocate() needs them. */
+	const char *const *type_names;
+	size_t type_name_cnt;
+};
+
+/* Where a target's types came from. Strings are "" when unknown. */
+struct uz_target_provenance {
+	const char *path;        /* the file or directory read; "" for memory */
+	unsigned int source;     /* one enum uz_source_kind bit */
+	const char *container;   /* the path taken, e.g. "deb data.tar.xz boot/vmlinuz-... -> bzImage(zstd) -> ELF vmlinux .BTF" */
+	const char *release;     /* kernel release, e.g. "6.1.0-56-cloud-amd64" */
+	const char *build_id;    /* GNU build id of the kernel, hex */
+	const char *base_path;   /* base BTF of split (module) BTF, else "" */
+	bool big_endian;         /* byte order of the kernel the types describe */
+	unsigned int pointer_size; /* 4 or 8; 0 when the source does not say */
 };
 
 /*
  * Load target types from @path: a raw BTF file (native or swapped endian),
- * an ELF file with a .BTF section (vmlinux), or kernel module split BTF
- * (with opts->base_path or the running kernel's vmlinux as base).
- * @path NULL means /sys/kernel/btf/vmlinux.
+ * an ELF file with a .BTF section (vmlinux), kernel module split BTF (with
+ * opts->base_path or the running kernel's vmlinux as base), a kernel image
+ * or package, a vmlinux with DWARF, an archive or a tracefs tree, as
+ * opts->sources allows. @path NULL means the running kernel:
+ * /sys/kernel/btf/vmlinux, else (DWARF allowed) its debug vmlinux found by
+ * build id or at /usr/lib/debug/boot/vmlinux-RELEASE.
+ * Options are validated: bytes past the fields this library knows must be
+ * zero (-EINVAL otherwise).
  */
 UZ_API int uz_target_load(const char *path, const struct uz_target_opts *opts,
 			  struct uz_target **out, struct uz_error *err);
-/* Same from memory; the bytes are copied. */
-UZ_API int uz_target_load_mem(const void *data, size_t len, const char *name,
+/* Same from memory (the bytes are copied); opts as for uz_target_load()
+ * (opts->name names it in messages, default "<memory>"). */
+UZ_API int uz_target_load_mem(const void *data, size_t len, const struct uz_target_opts *opts,
 			      struct uz_target **out, struct uz_error *err);
 UZ_API void uz_target_free(struct uz_target *target);
 UZ_API const char *uz_target_name(const struct uz_target *target);
-/* Number of types, including id 0 (void), as btf__type_cnt(). */
+UZ_API const struct uz_target_provenance *uz_target_provenance(const struct uz_target *target);
+/* Number of types, including id 0 (void), as btf__type_cnt(). For lazy
+ * sources: the types converted so far. */
 UZ_API uint32_t uz_target_type_cnt(const struct uz_target *target);
-/* The libbpf BTF object (struct btf *), for callers that read it further. */
+/* The libbpf BTF object (struct btf *), for callers that read it further.
+ * For lazy sources it holds the types converted so far and stays valid
+ * until uz_target_free(), but a later uz_object_relocate() that needs
+ * more types may make a new one: call again. */
 UZ_API const void *uz_target_btf(const struct uz_target *target);
+/* Lazy sources: make the types named @names available (no-op for the
+ * others). -ENOENT is not returned for names the kernel lacks. */
+UZ_API int uz_target_need_types(struct uz_target *target, const char *const *names,
+				size_t cnt, struct uz_error *err);
 
 /* ---- objects ----------------------------------------------------------- */
 

@@ -92,9 +92,9 @@ int uz_ki_extract(struct ki_ctx *c, const uint8_t *p, size_t len, uint8_t **btf,
 	return rc;
 }
 
-int uz_kimage_extract_btf_cap(const uint8_t *data, size_t len, const char *name,
-			      size_t cap, uint8_t **btf, size_t *btf_len,
-			      char *what, size_t what_sz, struct uz_error *err)
+int uz_kimage_extract(const uint8_t *data, size_t len, const char *name, size_t cap,
+		      uint8_t **btf, size_t *btf_len, struct uz_kimage_info *info,
+		      struct uz_error *err)
 {
 	struct ki_ctx *c;
 	struct uz_error lerr = { 0 };
@@ -102,8 +102,8 @@ int uz_kimage_extract_btf_cap(const uint8_t *data, size_t len, const char *name,
 
 	*btf = NULL;
 	*btf_len = 0;
-	if (what && what_sz)
-		what[0] = 0;
+	if (info)
+		memset(info, 0, sizeof(*info));
 	if (!data && len)
 		return uz_err_set(err, -EINVAL, "no input bytes");
 	c = calloc(1, sizeof(*c));
@@ -113,11 +113,26 @@ int uz_kimage_extract_btf_cap(const uint8_t *data, size_t len, const char *name,
 	c->cap = cap;
 	c->err = &lerr;
 	rc = uz_ki_extract(c, data ? data : (const uint8_t *)"", len, btf, btf_len);
-	if (what && what_sz)
-		snprintf(what, what_sz, "%s", c->what);
+	if (info) {
+		snprintf(info->what, sizeof(info->what), "%s", c->what);
+		snprintf(info->release, sizeof(info->release), "%s", c->release);
+		snprintf(info->build_id, sizeof(info->build_id), "%s", c->build_id);
+	}
 	if (rc)
 		uz_err_set(err, rc, "%s: %s", c->name, lerr.msg);
 	free(c);
+	return rc;
+}
+
+int uz_kimage_extract_btf_cap(const uint8_t *data, size_t len, const char *name,
+			      size_t cap, uint8_t **btf, size_t *btf_len,
+			      char *what, size_t what_sz, struct uz_error *err)
+{
+	struct uz_kimage_info info;
+	int rc = uz_kimage_extract(data, len, name, cap, btf, btf_len, &info, err);
+
+	if (what && what_sz)
+		snprintf(what, what_sz, "%s", info.what);
 	return rc;
 }
 

@@ -34,6 +34,18 @@ int uz_kimage_extract_btf(const uint8_t *data, size_t len, const char *name,
 			  uint8_t **btf, size_t *btf_len,
 			  char *what, size_t what_sz, struct uz_error *err);
 
+/* What an extraction learnt about the kernel on the way. */
+struct uz_kimage_info {
+	char what[512];       /* the path taken, as @what above */
+	char release[128];    /* kernel release, "" when not found */
+	char build_id[81];    /* GNU build id of the vmlinux, hex, "" when none */
+};
+
+/* uz_kimage_extract_btf() that also reports @info (may be NULL). */
+int uz_kimage_extract(const uint8_t *data, size_t len, const char *name, size_t cap,
+		      uint8_t **btf, size_t *btf_len, struct uz_kimage_info *info,
+		      struct uz_error *err);
+
 /* Same with an explicit decompression cap (tests use a small one). */
 int uz_kimage_extract_btf_cap(const uint8_t *data, size_t len, const char *name,
 			      size_t cap, uint8_t **btf, size_t *btf_len,

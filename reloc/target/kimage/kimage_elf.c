@@ -8,6 +8,7 @@
 #include <libelf.h>
 
 #include "target/kimage/kimage_int.h"
+#include "target/kinfo.h"
 
 static const char *ki_elf_arch(unsigned int machine)
 {
@@ -85,6 +86,13 @@ int uz_ki_elf(struct ki_ctx *c, const uint8_t *p, size_t len, uint8_t **btf,
 		goto out;
 	}
 	arch = ki_elf_arch(eh.e_machine);
+	if (!c->build_id[0]) {
+		char rel[UZ_RELEASE_MAX];
+
+		uz_kinfo_elf(e, len, rel, c->build_id);
+		if (!c->release[0])
+			snprintf(c->release, sizeof(c->release), "%s", rel);
+	}
 	rc = ki_elf_btf(c, e, p, len, arch, btf, btf_len);
 out:
 	elf_end(e);

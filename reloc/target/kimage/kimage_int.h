@@ -29,6 +29,7 @@ struct ki_ctx {
 	char what[512];
 	size_t what_len;
 	char release[128];
+	char build_id[81];
 	struct uz_error *err;
 };
 
