@@ -83,6 +83,7 @@ int uz_relocation_write_json(const struct uz_relocation *rel, FILE *f)
 		uz_json_put_str(f, r->spec);
 		fputs(", \"result\": ", f);
 		uz_json_put_str(f, result_name(r->result));
+		fprintf(f, ", \"dead\": %s", r->dead ? "true" : "false");
 		fprintf(f, ", \"orig_value\": %" PRIu64 ", \"new_value\": %" PRIu64 ", \"target_type\": ",
 			r->orig_value, r->new_value);
 		uz_json_put_str(f, r->target_type);
