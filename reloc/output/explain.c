@@ -110,13 +110,16 @@ int uz_relocation_explain_verifier_log(const struct uz_relocation *rel, const ch
 		explain_record(rel, i, out);
 	}
 	if (!hits) {
-		/* the failing insn may sit in an appended subprogram: list them all */
+		/* the failing insn may sit in an appended subprogram: list the
+		 * reachable poisoned records (all of them if none is) */
+		bool any_live = dead_poison(rel, false) > 0;
+
 		for (i = 0; i < rel->rec_cnt; i++) {
-			if (rel->recs[i].result != UZ_RESULT_POISONED)
+			if (rel->recs[i].result != UZ_RESULT_POISONED || (any_live && rel->recs[i].dead))
 				continue;
 			if (!hits++)
-				fprintf(out, "the verifier reached a poisoned instruction; poisoned relocations on %s:\n",
-					rel->target_name);
+				fprintf(out, "the verifier reached a poisoned instruction; %spoisoned relocations on %s:\n",
+					any_live ? "reachable " : "", rel->target_name);
 			explain_record(rel, i, out);
 		}
 	}
