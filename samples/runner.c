@@ -403,9 +403,12 @@ int uz_runner_write_report(const struct uz_runner *r, FILE *out, bool json)
 	if (json)
 		return uz_relocation_write_json(r->rel, out);
 	n = uz_relocation_record_cnt(r->rel);
-	fprintf(out, "%s: %zu relocations against %s: %zu resolved, %zu absent (poisoned)\n",
+	for (i = 0, j = 0; i < n; i++)
+		j += uz_relocation_record(r->rel, i)->result == UZ_RESULT_POISONED &&
+		     uz_relocation_record(r->rel, i)->dead;
+	fprintf(out, "%s: %zu relocations against %s: %zu resolved, %zu absent (poisoned; %zu in dead code)\n",
 		r->name, n, uz_target_name(r->target), uz_relocation_count(r->rel, UZ_RESULT_OK),
-		uz_relocation_count(r->rel, UZ_RESULT_POISONED));
+		uz_relocation_count(r->rel, UZ_RESULT_POISONED), j);
 	for (i = 0; i < n; i++) {
 		const struct uz_record *rec = uz_relocation_record(r->rel, i);
 		const char *to = "";

@@ -227,8 +227,9 @@ static void csv_kernel(struct matrix *m, const struct mx_row *row,
 /*
  * One kernel of the object matrix, first step: objrecs has one entry per
  * object in m->objs order (recs NULL when row->error). Counts unresolved
- * and guarded (dead poisoned) records, builds the table lines on the first loaded kernel and checks later
- * kernels against them. Writes nothing. 0 or exit status 2.
+ * and guarded (poisoned but dead) records, builds the table lines on the
+ * first loaded kernel and checks later kernels against them. Writes
+ * nothing. 0 or exit status 2.
  */
 int mx_records_prepare(struct matrix *m, struct mx_row *row, struct mx_objrecs *objrecs)
 {
