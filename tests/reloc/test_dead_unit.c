@@ -6,7 +6,8 @@
  * each in code an existence check rules out (same field, a different field
  * the target has, a type, an enum value); unguarded.o has two that the
  * program reaches. reloc sums the dead ones up in one line and warns about
- * each reachable one; explain exits 0 only when all are dead.
+ * each reachable one; explain exits 0 only when all are dead. dead_multi.o
+ * has two programs in one section, one dead read and one reachable.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -78,12 +79,28 @@ static void test_explain_exit(void **state)
 	assert_non_null(strstr(out, ": 0 in dead code, 2 reachable"));
 }
 
+/* Two programs in one section: each is an entry point of its own. */
+static void test_multi_program_section(void **state)
+{
+	char out[1 << 16];
+
+	(void)state;
+	assert_int_equal(uzt_run(out, sizeof(out), "%s reloc %s --target %s --report json", cli,
+				 MULTI_OBJ, TARGET_A), 0);
+	assert_int_equal(count(out, "\"result\": \"poisoned\""), 2);
+	assert_non_null(strstr(out, "\"result\": \"poisoned\", \"dead\": true"));
+	assert_non_null(strstr(out, "\"result\": \"poisoned\", \"dead\": false"));
+	/* file order: the first program's read is the dead one */
+	assert_true(strstr(out, "\"dead\": true") < strstr(out, "\"poisoned\", \"dead\": false"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reloc_dead_summary),
 		cmocka_unit_test(test_report_dead_key),
 		cmocka_unit_test(test_explain_exit),
+		cmocka_unit_test(test_multi_program_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
