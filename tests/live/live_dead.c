@@ -3,7 +3,8 @@
  * tests/live/live_dead.c: the library's dead-code answer against the
  * ground truth, the running kernel's verifier. Every object (the samples,
  * tests/checks/fallback.o, the unguarded read, dead_guards.o with one
- * program per kind of guard, dead_subprog_{dead,live}.o) is relocated
+ * program per kind of guard, dead_subprog_{dead,live}.o, and
+ * tests/reloc/dead_multi.o with two programs in one section) is relocated
  * against the running kernel's BTF and each of its programs is loaded on
  * its own with libbpf. The verifier refuses a program with the poison call
  * ("unknown#195896080") exactly when the library says a poisoned record of
@@ -36,9 +37,13 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-/* The library's answer for one program: its section and the subprograms (.text). */
-static void poison_of(const struct uz_relocation *rel, const char *section, size_t *live,
-		      size_t *dead)
+/*
+ * The library's answer for one program: its instructions [@off, @off + @cnt)
+ * of its section, and the subprograms (.text: the objects with subprograms
+ * have one program).
+ */
+static void poison_of(const struct uz_relocation *rel, const char *section, size_t off,
+		      size_t cnt, size_t *live, size_t *dead)
 {
 	size_t i, n = uz_relocation_record_cnt(rel);
 
@@ -46,8 +51,10 @@ static void poison_of(const struct uz_relocation *rel, const char *section, size
 	for (i = 0; i < n; i++) {
 		const struct uz_record *r = uz_relocation_record(rel, i);
 
-		if (r->result != UZ_RESULT_POISONED ||
-		    (strcmp(r->section, section) && strcmp(r->section, ".text")))
+		if (r->result != UZ_RESULT_POISONED)
+			continue;
+		if (strcmp(r->section, ".text") &&
+		    (strcmp(r->section, section) || r->insn < off || r->insn >= off + cnt))
 			continue;
 		if (r->dead)
 			(*dead)++;
@@ -82,6 +89,7 @@ static void check_object(const char *label, const char *path, char *log, struct 
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts, .object_name = "uzt_dead");
 	char names[MAX_PROGS][128], secs[MAX_PROGS][128];
+	size_t offs[MAX_PROGS], cnts[MAX_PROGS], j;
 	struct uz_relocation *rel = NULL;
 	struct uz_error err = { 0 };
 	struct uz_object *obj = NULL;
@@ -101,6 +109,10 @@ static void check_object(const char *label, const char *path, char *log, struct 
 		assert_true(n < MAX_PROGS);
 		snprintf(names[n], sizeof(names[n]), "%s", bpf_program__name(p));
 		snprintf(secs[n], sizeof(secs[n]), "%s", bpf_program__section_name(p));
+		/* libbpf keeps a section's programs in instruction order */
+		cnts[n] = bpf_program__insn_cnt(p);
+		for (j = 0, offs[n] = 0; j < n; j++)
+			offs[n] += strcmp(secs[j], secs[n]) ? 0 : cnts[j];
 		n++;
 	}
 	bpf_object__close(o);
@@ -110,7 +122,7 @@ static void check_object(const char *label, const char *path, char *log, struct 
 		bool refused;
 		int ret;
 
-		poison_of(rel, secs[i], &live, &dead);
+		poison_of(rel, secs[i], offs[i], cnts[i], &live, &dead);
 		ret = load_one(buf, len, names[i], log);
 		refused = ret && strstr(log, "unknown#195896080");
 		if (ret && !refused)
@@ -144,6 +156,7 @@ static void test_dead_matches_verifier(void **state)
 		{ "dead_guards", "tests/live/dead_guards.o" },
 		{ "dead_subprog_dead", "tests/live/dead_subprog_dead.o" },
 		{ "dead_subprog_live", "tests/live/dead_subprog_live.o" },
+		{ "dead_multi", "tests/reloc/dead_multi.o" },
 	};
 	const char *build = getenv("UZ_BUILD");
 	libbpf_print_fn_t old = libbpf_set_print(quiet);
@@ -163,10 +176,10 @@ static void test_dead_matches_verifier(void **state)
 	free(log);
 	print_message("%zu programs loaded with dead poison, %zu refused, %zu without poison\n",
 		      t.dead_loaded, t.refused, t.clean);
-	/* iolatency, fallback, five dead_guards programs, dead_subprog_dead */
-	assert_true(t.dead_loaded >= 8);
-	/* unguarded, two dead_guards programs, dead_subprog_live */
-	assert_true(t.refused >= 4);
+	/* iolatency, fallback, five dead_guards programs, dead_subprog_dead, dead_multi */
+	assert_true(t.dead_loaded >= 9);
+	/* unguarded, two dead_guards programs, dead_subprog_live, dead_multi */
+	assert_true(t.refused >= 5);
 }
 
 int main(void)
