@@ -10,6 +10,10 @@
  *
  * userize: a root struct tagged userize:kernel=NAME is looked up under its
  * kernel names in order; the first name with a matching candidate wins.
+ *
+ * Last, the relocated instructions go through the reachability pass
+ * (core/reach.c), which says for every record whether its instruction is
+ * dead code on this target (uz_record.dead).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,6 +425,107 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 	return 0;
 }
 
+/* ---- dead code --------------------------------------------------------- */
+
+static size_t sec_index(const struct uz_object *obj, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < obj->sec_cnt; k++)
+		if (obj->secs[k].name == name)
+			return k;
+	return SIZE_MAX;
+}
+
+/*
+ * Instructions whose constant the pass must not trust: those of failed
+ * records (not patched) and, for raw instructions (no ELF relocations to
+ * tell map and variable addresses apart), every ld_imm64 without a CO-RE
+ * record.
+ */
+static void mark_opaque(const struct uz_relocation *rel, uint8_t **opaque, bool raw)
+{
+	const struct uz_object *obj = rel->obj;
+	size_t i, k;
+
+	for (i = 0; i < rel->rec_cnt; i++) {
+		const struct uz_record *r = &rel->recs[i];
+
+		k = sec_index(obj, r->section);
+		if (k != SIZE_MAX && r->insn < obj->secs[k].insn_cnt)
+			opaque[k][r->insn] = r->result == UZ_RESULT_ERROR ? 1 : 2;
+	}
+	for (k = 0; raw && k < obj->sec_cnt; k++) {
+		for (i = 0; i < obj->secs[k].insn_cnt; i++) {
+			if (rel->insns[k][i].code != (BPF_LD | BPF_IMM | BPF_DW))
+				continue;
+			if (opaque[k][i] != 2)
+				opaque[k][i] = 1;
+			i++;
+		}
+	}
+	for (k = 0; k < obj->sec_cnt; k++)
+		for (i = 0; i < obj->secs[k].insn_cnt; i++)
+			opaque[k][i] = opaque[k][i] == 1;
+}
+
+/* uz_record.dead for every record; @raw: one program, entry at insn 0. */
+static int mark_dead(struct uz_relocation *rel, bool raw)
+{
+	static const uint32_t first = 0;
+	const struct uz_object *obj = rel->obj;
+	size_t n = obj->sec_cnt ? obj->sec_cnt : 1, k, i;
+	struct uz_reach_sec *rs = calloc(n, sizeof(*rs));
+	uint8_t **opaque = calloc(n, sizeof(*opaque));
+	int e = -ENOMEM;
+
+	for (k = 0; rs && opaque && k < obj->sec_cnt; k++) {
+		const struct uz_prog_sec *s = &obj->secs[k];
+
+		rs[k].insns = rel->insns[k];
+		rs[k].insn_cnt = s->insn_cnt;
+		rs[k].refs = s->refs;
+		rs[k].ref_cnt = s->ref_cnt;
+		if (raw) {
+			rs[k].entries = &first;
+			rs[k].entry_cnt = 1;
+		} else if (strcmp(s->name, ".text") != 0) {
+			/* no function symbol: entry points unknown */
+			rs[k].entries = s->funcs;
+			rs[k].entry_cnt = s->func_cnt;
+			rs[k].all_reached = !s->func_cnt;
+		}
+		rs[k].reached = malloc(s->insn_cnt + 1);
+		opaque[k] = calloc(s->insn_cnt + 1, 1);
+		rs[k].opaque = opaque[k];
+		if (!rs[k].reached || !opaque[k])
+			goto out;
+	}
+	if (!rs || !opaque)
+		goto out;
+	mark_opaque(rel, opaque, raw);
+	e = uz_reach(rs, obj->sec_cnt, raw);
+	if (e)
+		goto out;
+	for (i = 0; i < rel->rec_cnt; i++) {
+		struct uz_record *r = &rel->recs[i];
+
+		k = sec_index(obj, r->section);
+		r->dead = r->result != UZ_RESULT_ERROR && k != SIZE_MAX &&
+			  r->insn < obj->secs[k].insn_cnt && !rs[k].reached[r->insn];
+	}
+out:
+	for (k = 0; k < obj->sec_cnt; k++) {
+		if (rs)
+			free(rs[k].reached);
+		if (opaque)
+			free(opaque[k]);
+	}
+	free(rs);
+	free(opaque);
+	return e;
+}
+
 /* ---- driver ------------------------------------------------------------ */
 
 /* Lazy target sources convert only what is asked for: ask for every name
@@ -530,9 +635,9 @@ static int rel_new(const struct uz_object *obj, const struct uz_target *tgt,
 	return 0;
 }
 
-int uz_object_relocate(const struct uz_object *obj, const struct uz_target *tgt,
-		       const struct uz_reloc_opts *opts, struct uz_relocation **out,
-		       struct uz_error *err)
+static int relocate(const struct uz_object *obj, const struct uz_target *tgt,
+		    const struct uz_reloc_opts *opts, bool raw, struct uz_relocation **out,
+		    struct uz_error *err)
 {
 	bool allow_errors = UZ_OPTS_GET(opts, allow_errors, false);
 	struct reloc_ctx c = { .obj = obj, .tgt = tgt };
@@ -593,6 +698,8 @@ int uz_object_relocate(const struct uz_object *obj, const struct uz_target *tgt,
 			e = 0;
 		}
 	}
+	if (mark_dead(c.rel, raw))
+		e = uz_err_set(err, -ENOMEM, "out of memory");
 out:
 	rel_free_cache(&c);
 	if (e) {
@@ -601,6 +708,13 @@ out:
 	}
 	*out = c.rel;
 	return 0;
+}
+
+int uz_object_relocate(const struct uz_object *obj, const struct uz_target *tgt,
+		       const struct uz_reloc_opts *opts, struct uz_relocation **out,
+		       struct uz_error *err)
+{
+	return relocate(obj, tgt, opts, false, out, err);
 }
 
 int uz_insns_relocate(void *insns, size_t insn_cnt, const char *section,
@@ -618,7 +732,7 @@ int uz_insns_relocate(void *insns, size_t insn_cnt, const char *section,
 				 &obj, err);
 	if (e)
 		return e;
-	e = uz_object_relocate(obj, target, opts, &rel, err);
+	e = relocate(obj, target, opts, true, &rel, err);
 	if (e) {
 		uz_object_free(obj);
 		return e;

@@ -121,6 +121,24 @@ int uz_runner_mount_tracefs(FILE *diag)
 	return 0;
 }
 
+/*
+ * Poisoned instructions in dead code are harmless (the verifier drops
+ * them); one the program reaches makes the load fail: say which, before.
+ */
+static void warn_reachable_poison(const struct uz_runner *r)
+{
+	size_t i, n = uz_relocation_record_cnt(r->rel);
+
+	for (i = 0; i < n; i++) {
+		const struct uz_record *rec = uz_relocation_record(r->rel, i);
+
+		if (rec->result == UZ_RESULT_POISONED && !rec->dead)
+			fprintf(r->diag, "%s: %s %s (section %s, insn %u) is poisoned and reachable on %s: the kernel will refuse the program: %s\n",
+				r->name, uz_kind_name(rec->kind), rec->spec, rec->section, rec->insn,
+				uz_target_name(r->target), rec->message);
+	}
+}
+
 static int runner_relocate(struct uz_runner *r, const char *target)
 {
 	UZ_OPTS_INIT(uz_target_opts, topts);
@@ -138,6 +156,7 @@ static int runner_relocate(struct uz_runner *r, const char *target)
 		fprintf(r->diag, "%s: relocation failed: %s\n", r->name, err.msg);
 		return ret;
 	}
+	warn_reachable_poison(r);
 	ret = uz_relocation_write_mem(r->rel, &r->relocated, &r->relocated_len, &err);
 	if (ret) {
 		fprintf(r->diag, "%s: cannot write the relocated object: %s\n", r->name, err.msg);
@@ -384,9 +403,12 @@ int uz_runner_write_report(const struct uz_runner *r, FILE *out, bool json)
 	if (json)
 		return uz_relocation_write_json(r->rel, out);
 	n = uz_relocation_record_cnt(r->rel);
-	fprintf(out, "%s: %zu relocations against %s: %zu resolved, %zu absent (poisoned)\n",
+	for (i = 0, j = 0; i < n; i++)
+		j += uz_relocation_record(r->rel, i)->result == UZ_RESULT_POISONED &&
+		     uz_relocation_record(r->rel, i)->dead;
+	fprintf(out, "%s: %zu relocations against %s: %zu resolved, %zu absent (poisoned; %zu in dead code)\n",
 		r->name, n, uz_target_name(r->target), uz_relocation_count(r->rel, UZ_RESULT_OK),
-		uz_relocation_count(r->rel, UZ_RESULT_POISONED));
+		uz_relocation_count(r->rel, UZ_RESULT_POISONED), j);
 	for (i = 0; i < n; i++) {
 		const struct uz_record *rec = uz_relocation_record(r->rel, i);
 		const char *to = "";

@@ -57,7 +57,9 @@ int uz_runner_mount_tracefs(FILE *diag);
 
 /*
  * Relocate the object bytes @obj (@len) against @target (NULL: running
- * kernel) and open the result with libbpf. Does not load.
+ * kernel) and open the result with libbpf. Does not load. A poisoned
+ * instruction the program reaches (uz_record.dead false) is named on @diag
+ * before: the kernel will refuse it; poison in dead code is not mentioned.
  */
 int uz_runner_open(struct uz_runner *r, const char *name, const void *obj,
 		   size_t len, const char *target, FILE *diag);

@@ -32,8 +32,11 @@ static void reloc_usage(FILE *f, bool explain)
 			"\n"
 			"For every CO-RE relocation of OBJ that is poisoned or fails against the\n"
 			"target: the source spec, each candidate type tried and why it was rejected,\n"
-			"and the nearest names the kernel has instead.\n"
-			"Exit status: 0 all resolve, 1 some are poisoned or fail, 2 bad input.\n");
+			"and the nearest names the kernel has instead; for a poisoned one, whether\n"
+			"its instruction is dead code (an existence check rules it out on that\n"
+			"kernel, so the verifier drops it) or reachable (the kernel refuses it).\n"
+			"Exit status: 0 all resolve or every poisoned instruction is dead code,\n"
+			"1 some poisoned instruction is reachable or a relocation fails, 2 bad input.\n");
 	else
 		fprintf(f,
 			"usage: userize reloc OBJ [--target PATH] -o OUT.o [--report json|text]\n"
@@ -53,6 +56,9 @@ static void reloc_usage(FILE *f, bool explain)
 			"  -r, --report FMT   json: array of records on stdout; text: a table on stdout\n"
 			"      --no-userize   ignore userize tags (plain libbpf semantics)\n"
 			"\n"
+			"Poisoned instructions that the program reaches are warned about one by one\n"
+			"on stderr (the kernel will refuse the program); those in dead code, ruled\n"
+			"out by existence checks on that kernel, are summed up in one line.\n"
 			"Exit status: 0 relocated (poisoned records are reported on stderr),\n"
 			"1 a relocation failed (nothing written), 2 bad input or usage.\n");
 }
@@ -129,17 +135,34 @@ static int open_both(const struct reloc_args *a, struct uz_object **obj, struct 
 	return 0;
 }
 
-static void warn_poisoned(const struct uz_relocation *rel)
+/* Poisoned records whose instruction is dead code (@dead) or reachable. */
+static size_t poison_count(const struct uz_relocation *rel, bool dead)
 {
-	size_t i, n = uz_relocation_record_cnt(rel);
+	size_t i, k = 0, n = uz_relocation_record_cnt(rel);
 
 	for (i = 0; i < n; i++) {
 		const struct uz_record *r = uz_relocation_record(rel, i);
 
-		if (r->result == UZ_RESULT_POISONED && r->kind != UZ_FIELD_EXISTS)
-			fprintf(stderr, "userize: poisoned: section '%s' insn %u: %s %s: %s\n",
+		k += r->result == UZ_RESULT_POISONED && r->dead == dead;
+	}
+	return k;
+}
+
+/* A warning per reachable poisoned instruction, one line for the dead ones. */
+static void warn_poisoned(const struct uz_relocation *rel)
+{
+	size_t i, n = uz_relocation_record_cnt(rel), dead = poison_count(rel, true);
+
+	for (i = 0; i < n; i++) {
+		const struct uz_record *r = uz_relocation_record(rel, i);
+
+		if (r->result == UZ_RESULT_POISONED && !r->dead)
+			fprintf(stderr, "userize: poisoned and reachable (the kernel will refuse the program): section '%s' insn %u: %s %s: %s\n",
 				r->section, r->insn, uz_kind_name(r->kind), r->spec, r->message);
 	}
+	if (dead)
+		fprintf(stderr, "userize: %zu poisoned instruction(s) in dead code (ruled out by existence checks on this kernel): fine\n",
+			dead);
 }
 
 int uz_cmd_reloc(int argc, char **argv)
@@ -214,7 +237,8 @@ int uz_cmd_explain(int argc, char **argv)
 		rc = 2;
 	} else {
 		uz_relocation_write_explain(rel, stdout);
-		rc = uz_relocation_count(rel, UZ_RESULT_OK) == uz_relocation_record_cnt(rel) ? 0 : 1;
+		/* poison in dead code is harmless: the verifier drops it */
+		rc = uz_relocation_count(rel, UZ_RESULT_ERROR) || poison_count(rel, false) ? 1 : 0;
 	}
 	uz_relocation_free(rel);
 	uz_target_free(tgt);

@@ -29,7 +29,7 @@ enum mx_state {
 	MX_UNSET = 0,
 	MX_OK,
 	MX_MISSING,	/* existence check answered 0, type or field absent */
-	MX_GUARDED,	/* poisoned read behind an exists-check that answered 0 */
+	MX_GUARDED,	/* poisoned, but dead code on that kernel (uz_record.dead) */
 	MX_POISONED,
 	MX_ERROR,
 };
@@ -49,7 +49,7 @@ struct mx_rec {
 	const char *target_type;
 	const char *target_spec;
 	const char *message;
-	bool guarded;			/* set by mx_guard_mark() */
+	bool dead;			/* uz_record.dead */
 };
 
 /* One object's records on one kernel; recs is NULL when the target failed. */
@@ -92,7 +92,7 @@ struct mx_row {
 	struct mx_cell *cells;	/* one per line */
 	size_t ncells;
 	size_t unresolved;	/* poisoned or failed records, failed fields */
-	size_t guarded;		/* guarded dead reads */
+	size_t guarded;		/* poisoned records in dead code */
 	size_t missing;		/* fields: absent on this kernel */
 	int group;
 };
@@ -138,11 +138,8 @@ void mx_json_row_begin(struct matrix *m, const struct mx_row *row);
 int mx_exit_status(const struct matrix *m);
 void mx_free(struct matrix *m);
 
-/* matrix_guard.c: the guarded-dead-read policy */
-bool mx_kind_is_existence(unsigned int kind);
-void mx_guard_mark(struct mx_rec *recs, size_t n);
-
 /* matrix_records.c: the object matrix */
+bool mx_kind_is_existence(unsigned int kind);
 void mx_rec_from_uz(struct mx_rec *dst, const struct uz_record *r);
 int mx_records_prepare(struct matrix *m, struct mx_row *row, struct mx_objrecs *objrecs);
 void mx_records_emit(struct matrix *m, struct mx_row *row, const struct mx_objrecs *objrecs);

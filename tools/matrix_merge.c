@@ -194,9 +194,10 @@ static bool read_record(struct merge *mg, const struct shard *s, const struct js
 {
 	static const char *const keys[] = {
 		"section", "insn", "kind", "local_type", "local_type_id", "access", "spec",
-		"result", "guarded", "orig_value", "new_value", "target_type", "target_spec",
+		"result", "dead", "orig_value", "new_value", "target_type", "target_spec",
 		"message",
 	};
+	const struct json_value *dead;
 	const char *kind, *result;
 	uint64_t insn, ltid;
 
@@ -211,7 +212,8 @@ static bool read_record(struct merge *mg, const struct shard *s, const struct js
 	r->message = str_member(mg, s, v, "message", false);
 	kind = str_member(mg, s, v, "kind", false);
 	result = str_member(mg, s, v, "result", false);
-	if (!member(mg, s, v, "guarded", JSON_TRUE, false) ||
+	dead = member(mg, s, v, "dead", JSON_TRUE, false);
+	if (!dead ||
 	    !u64_member(mg, s, v, "insn", UINT32_MAX, &insn) ||
 	    !u64_member(mg, s, v, "local_type_id", UINT32_MAX, &ltid) ||
 	    !u64_member(mg, s, v, "orig_value", UINT64_MAX, &r->orig_value) ||
@@ -219,7 +221,7 @@ static bool read_record(struct merge *mg, const struct shard *s, const struct js
 		return false;
 	r->insn = (uint32_t)insn;
 	r->local_type_id = (uint32_t)ltid;
-	r->guarded = false; /* recomputed, as a live run does */
+	r->dead = dead->type == JSON_TRUE; /* the engine's answer, as in a live run */
 	if (!kind_from_name(kind, &r->kind))
 		return bad(mg, s, json_get(v, "kind"), "unknown relocation kind \"%s\"", kind);
 	if (!strcmp(result, "ok"))

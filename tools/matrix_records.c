@@ -7,9 +7,9 @@
  *
  * JSON: [{"kernel", "path", "error", "records": {OBJ: [record...] | null}}],
  * one object per kernel in path order; a record has the keys of
- * `userize reloc --report json` plus "local_type_id" and "guarded" (see
- * matrix_guard.c). CSV: kernel,object,section,insn,kind,spec,result,value,
- * target_spec with result ok, poisoned, guarded, error or target_error.
+ * `userize reloc --report json` plus "local_type_id". CSV: kernel,object,
+ * section,insn,kind,spec,result,value,target_spec with result ok, poisoned,
+ * guarded (poisoned, but dead code: uz_record.dead), error or target_error.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,6 +18,12 @@
 
 #include "encode.h"
 #include "matrix.h"
+
+bool mx_kind_is_existence(unsigned int kind)
+{
+	return kind == UZ_FIELD_EXISTS || kind == UZ_TYPE_EXISTS || kind == UZ_ENUMVAL_EXISTS ||
+	       kind == UZ_TYPE_MATCHES || kind == UZ_TYPE_ID_TARGET;
+}
 
 void mx_rec_from_uz(struct mx_rec *d, const struct uz_record *r)
 {
@@ -34,7 +40,7 @@ void mx_rec_from_uz(struct mx_rec *d, const struct uz_record *r)
 	d->target_type = r->target_type;
 	d->target_spec = r->target_spec;
 	d->message = r->message;
-	d->guarded = false;
+	d->dead = r->dead;
 }
 
 static struct mx_cell rec_cell(const struct mx_rec *r)
@@ -47,7 +53,7 @@ static struct mx_cell rec_cell(const struct mx_rec *r)
 		 (r->result == UZ_RESULT_POISONED || !r->new_value))
 		c.state = MX_MISSING;
 	else if (r->result == UZ_RESULT_POISONED)
-		c.state = r->guarded ? MX_GUARDED : MX_POISONED;
+		c.state = r->dead ? MX_GUARDED : MX_POISONED;
 	return c;
 }
 
@@ -55,7 +61,7 @@ static const char *result_word(const struct mx_rec *r)
 {
 	switch (r->result) {
 	case UZ_RESULT_OK: return "ok";
-	case UZ_RESULT_POISONED: return r->guarded ? "guarded" : "poisoned";
+	case UZ_RESULT_POISONED: return r->dead ? "guarded" : "poisoned";
 	default: return "error";
 	}
 }
@@ -152,8 +158,8 @@ static void json_record(const struct mx_rec *r, bool first)
 	fputs(", \"result\": ", stdout);
 	json_put_str(stdout, r->result == UZ_RESULT_OK ? "ok" :
 			     r->result == UZ_RESULT_POISONED ? "poisoned" : "error");
-	printf(", \"guarded\": %s, \"orig_value\": %" PRIu64 ", \"new_value\": %" PRIu64
-	       ", \"target_type\": ", r->guarded ? "true" : "false", r->orig_value, r->new_value);
+	printf(", \"dead\": %s, \"orig_value\": %" PRIu64 ", \"new_value\": %" PRIu64
+	       ", \"target_type\": ", r->dead ? "true" : "false", r->orig_value, r->new_value);
 	json_put_str(stdout, r->target_type);
 	fputs(", \"target_spec\": ", stdout);
 	json_put_str(stdout, r->target_spec);
@@ -220,9 +226,10 @@ static void csv_kernel(struct matrix *m, const struct mx_row *row,
 
 /*
  * One kernel of the object matrix, first step: objrecs has one entry per
- * object in m->objs order (recs NULL when row->error). Marks guarded reads,
- * counts, builds the table lines on the first loaded kernel and checks later
- * kernels against them. Writes nothing. 0 or exit status 2.
+ * object in m->objs order (recs NULL when row->error). Counts unresolved
+ * and guarded (poisoned but dead) records, builds the table lines on the
+ * first loaded kernel and checks later kernels against them. Writes
+ * nothing. 0 or exit status 2.
  */
 int mx_records_prepare(struct matrix *m, struct mx_row *row, struct mx_objrecs *objrecs)
 {
@@ -232,15 +239,14 @@ int mx_records_prepare(struct matrix *m, struct mx_row *row, struct mx_objrecs *
 	for (oi = 0; !row->error && oi < m->nobj; oi++) {
 		struct mx_objrecs *o = &objrecs[oi];
 
-		mx_guard_mark(o->recs, o->n);
 		for (i = 0; i < o->n; i++) {
 			const struct mx_rec *r = &o->recs[i];
 
 			if (r->result == UZ_RESULT_ERROR ||
 			    (r->result == UZ_RESULT_POISONED && !mx_kind_is_existence(r->kind) &&
-			     !r->guarded))
+			     !r->dead))
 				row->unresolved++;
-			else if (r->result == UZ_RESULT_POISONED && r->guarded)
+			else if (r->result == UZ_RESULT_POISONED && r->dead)
 				row->guarded++;
 		}
 		if (!m->objs[oi].rec2line)

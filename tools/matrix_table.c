@@ -274,10 +274,9 @@ static void print_legend(const struct matrix *m)
 	fputs("\nlegend: N value after relocation (offset, size, id, 1/0...)   - missing: existence\n"
 	      "check answered 0 / type absent (fine when the program checks)   P poisoned: the\n"
 	      "field is not in that kernel, the instruction becomes an invalid call (loads only\n"
-	      "if unreachable)   G absent, guarded: poisoned like P, but the object also checks\n"
-	      "that field (same root type and access spec) for existence and the check answered\n"
-	      "0 on that kernel; the guard is matched by spec, not by control flow (the verifier\n"
-	      "rejects any such read that is actually reachable); not a failure unless --strict\n"
+	      "if unreachable)   G absent, guarded: poisoned like P, but dead code on that kernel:\n"
+	      "with every existence check a constant, no path of the program reaches it, so the\n"
+	      "verifier drops it and the program loads; not a failure unless --strict\n"
 	      "E error: ambiguous or bad record (see `userize explain`)   ! target failed to\n"
 	      "load (reason above)   (xN) N identical relocations merged\n", stdout);
 }

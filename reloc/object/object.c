@@ -4,7 +4,9 @@
  * read with libelf from a private copy of the file. Every section header is
  * bounds-checked before its bytes are used; .BTF is parsed by libbpf only
  * after that and then validated (btf_check.c); .BTF.ext by btf_ext.c.
- * Program sections are the executable PROGBITS sections (.text included).
+ * Program sections are the executable PROGBITS sections (.text included);
+ * for the reachability pass (core/reach.c) each keeps its function
+ * symbols and the ELF relocations of its call and ld_imm64 instructions.
  */
 #include <gelf.h>
 #include <libelf.h>
@@ -70,6 +72,126 @@ static int add_prog_sec(struct uz_object *obj, const char *name, size_t shndx,
 	s->insn_cnt = size / 8;
 	for (i = 0; i < s->insn_cnt; i++)
 		uz_insn_decode(obj->image + off + i * 8, obj->swap, obj->big_endian, &s->insns[i]);
+	return 0;
+}
+
+/* ---- functions and subprogram references ------------------------------ */
+
+static size_t prog_sec_of(const struct uz_object *obj, size_t shndx)
+{
+	size_t i;
+
+	for (i = 0; i < obj->sec_cnt; i++)
+		if (obj->secs[i].shndx == shndx)
+			return i;
+	return SIZE_MAX;
+}
+
+static int push_func(struct uz_prog_sec *s, uint32_t insn)
+{
+	uint32_t *n = realloc(s->funcs, (s->func_cnt + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	s->funcs = n;
+	s->funcs[s->func_cnt++] = insn;
+	return 0;
+}
+
+static int push_ref(struct uz_prog_sec *s, const struct uz_reach_ref *ref)
+{
+	struct uz_reach_ref *n = realloc(s->refs, (s->ref_cnt + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	s->refs = n;
+	s->refs[s->ref_cnt++] = *ref;
+	return 0;
+}
+
+/* Every STT_FUNC symbol that starts an instruction of a program section. */
+static int read_funcs(struct uz_object *obj, Elf_Data *syms, size_t nsym)
+{
+	size_t i, k;
+	GElf_Sym sym;
+
+	for (i = 1; i < nsym; i++) {
+		if (!gelf_getsym(syms, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC)
+			continue;
+		k = prog_sec_of(obj, sym.st_shndx);
+		if (k == SIZE_MAX || sym.st_value % 8 || sym.st_value / 8 >= obj->secs[k].insn_cnt)
+			continue;
+		if (push_func(&obj->secs[k], (uint32_t)(sym.st_value / 8)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The relocations of one program section that name a call or ld_imm64. */
+static int read_refs(struct uz_object *obj, struct uz_prog_sec *s, Elf_Data *rels,
+		     size_t nrel, Elf_Data *syms, size_t nsym)
+{
+	struct uz_reach_ref ref;
+	size_t i, symi;
+	GElf_Rel rel;
+	GElf_Sym sym;
+
+	for (i = 0; i < nrel; i++) {
+		const struct bpf_insn *in;
+
+		if (!gelf_getrel(rels, (int)i, &rel) || rel.r_offset % 8 ||
+		    rel.r_offset / 8 >= s->insn_cnt)
+			continue;
+		in = &s->insns[rel.r_offset / 8];
+		if (in->code != (BPF_JMP | BPF_CALL) && in->code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		memset(&ref, 0, sizeof(ref));
+		ref.insn = (uint32_t)(rel.r_offset / 8);
+		ref.sec = SIZE_MAX - 1;	/* unresolvable unless the symbol reads */
+		symi = GELF_R_SYM(rel.r_info);
+		if (syms && symi < nsym && gelf_getsym(syms, (int)symi, &sym)) {
+			ref.sec = prog_sec_of(obj, sym.st_shndx);
+			ref.sym_value = sym.st_value;
+			ref.global = GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
+				     GELF_ST_BIND(sym.st_info) != STB_LOCAL;
+		}
+		if (push_ref(s, &ref))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static Elf_Data *table_of(Elf_Scn *scn, const GElf_Shdr *sh, size_t entsize, size_t *n)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+
+	*n = 0;
+	if (!d || sh->sh_entsize != entsize)
+		return NULL;
+	*n = d->d_size / entsize;
+	return d;
+}
+
+static int read_funcs_refs(struct uz_object *obj, Elf *elf, struct uz_error *err)
+{
+	Elf_Data *syms = NULL, *rels;
+	Elf_Scn *scn = NULL;
+	size_t nsym = 0, nrel, k;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB && !syms)
+			syms = table_of(scn, &sh, sizeof(Elf64_Sym), &nsym);
+	if (syms && read_funcs(obj, syms, nsym))
+		return uz_err_set(err, -ENOMEM, "out of memory");
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_REL)
+			continue;
+		k = prog_sec_of(obj, sh.sh_info);
+		rels = table_of(scn, &sh, sizeof(Elf64_Rel), &nrel);
+		if (k != SIZE_MAX && rels && read_refs(obj, &obj->secs[k], rels, nrel, syms, nsym))
+			return uz_err_set(err, -ENOMEM, "out of memory");
+	}
 	return 0;
 }
 
@@ -206,7 +328,8 @@ static int read_elf(struct uz_object *obj, struct uz_error *err)
 			obj->btf_ext_len = sh.sh_size;
 		}
 	}
-	r = parse_btf_parts(obj, btf, btf_len, ext, ext_len, err);
+	r = read_funcs_refs(obj, elf, err);
+	r = r ?: parse_btf_parts(obj, btf, btf_len, ext, ext_len, err);
 out:
 	elf_end(elf);
 	return r;
@@ -331,6 +454,8 @@ void uz_object_free(struct uz_object *obj)
 	for (i = 0; i < obj->sec_cnt; i++) {
 		free(obj->secs[i].name);
 		free(obj->secs[i].insns);
+		free(obj->secs[i].funcs);
+		free(obj->secs[i].refs);
 	}
 	free(obj->secs);
 	btf__free(obj->btf);

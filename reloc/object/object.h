@@ -6,6 +6,7 @@
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 
+#include "core/reach.h"
 #include "object/btf_ext.h"
 
 struct uz_prog_sec {
@@ -14,6 +15,10 @@ struct uz_prog_sec {
 	uint64_t file_off;        /* offset of the section bytes in the image */
 	size_t insn_cnt;
 	struct bpf_insn *insns;   /* host byte order */
+	uint32_t *funcs;          /* instruction index of each function symbol */
+	size_t func_cnt;
+	struct uz_reach_ref *refs;/* ELF relocations on call / ld_imm64 instructions */
+	size_t ref_cnt;
 };
 
 struct uz_object {

@@ -2,7 +2,8 @@
 /*
  * Explanations for people: for every relocation that was poisoned or
  * failed, the source spec, each candidate tried and why it was rejected,
- * and the nearest names the kernel has instead (edit distance); plus the
+ * and the nearest names the kernel has instead (edit distance), and for a
+ * poisoned one whether it is dead code (uz_record.dead); plus the
  * translation of a verifier rejection of a poisoned instruction
  * ("call unknown#195896080") back into that explanation.
  */
@@ -30,8 +31,19 @@ static void explain_record(const struct uz_relocation *rel, size_t i, FILE *f)
 	if (!r->cand_cnt && r->result == UZ_RESULT_POISONED)
 		fprintf(f, "  no candidate type\n");
 	fprintf(f, "  why: %s\n", r->message);
-	if (r->result == UZ_RESULT_POISONED && r->kind != UZ_FIELD_EXISTS)
-		fprintf(f, "  the instruction is poisoned: the program loads only if this access is unreachable on this kernel (guard it with bpf_core_field_exists()/bpf_core_type_exists())\n");
+	if (r->result == UZ_RESULT_POISONED && r->dead)
+		fprintf(f, "  dead code: the instruction is poisoned, but no path reaches it on this kernel once the existence checks are constants; the verifier drops it and the program loads\n");
+	else if (r->result == UZ_RESULT_POISONED)
+		fprintf(f, "  reachable: the instruction is poisoned and a path of the program reaches it on this kernel, so the kernel refuses the program (guard the access with bpf_core_field_exists()/bpf_core_type_exists())\n");
+}
+
+static size_t dead_poison(const struct uz_relocation *rel, bool dead)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rel->rec_cnt; i++)
+		n += rel->recs[i].result == UZ_RESULT_POISONED && rel->recs[i].dead == dead;
+	return n;
 }
 
 int uz_relocation_write_explain(const struct uz_relocation *rel, FILE *f)
@@ -47,6 +59,11 @@ int uz_relocation_write_explain(const struct uz_relocation *rel, FILE *f)
 	}
 	if (!n)
 		fprintf(f, "all %zu relocations resolve on %s\n", rel->rec_cnt, rel->target_name);
+	else
+		fprintf(f, "\n%zu poisoned on %s: %zu in dead code, %zu reachable; %zu failed\n",
+			uz_relocation_count(rel, UZ_RESULT_POISONED), rel->target_name,
+			dead_poison(rel, true), dead_poison(rel, false),
+			uz_relocation_count(rel, UZ_RESULT_ERROR));
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -93,13 +110,16 @@ int uz_relocation_explain_verifier_log(const struct uz_relocation *rel, const ch
 		explain_record(rel, i, out);
 	}
 	if (!hits) {
-		/* the failing insn may sit in an appended subprogram: list them all */
+		/* the failing insn may sit in an appended subprogram: list the
+		 * reachable poisoned records (all of them if none is) */
+		bool any_live = dead_poison(rel, false) > 0;
+
 		for (i = 0; i < rel->rec_cnt; i++) {
-			if (rel->recs[i].result != UZ_RESULT_POISONED)
+			if (rel->recs[i].result != UZ_RESULT_POISONED || (any_live && rel->recs[i].dead))
 				continue;
 			if (!hits++)
-				fprintf(out, "the verifier reached a poisoned instruction; poisoned relocations on %s:\n",
-					rel->target_name);
+				fprintf(out, "the verifier reached a poisoned instruction; %spoisoned relocations on %s:\n",
+					any_live ? "reachable " : "", rel->target_name);
 			explain_record(rel, i, out);
 		}
 	}

@@ -83,6 +83,7 @@ int uz_relocation_write_json(const struct uz_relocation *rel, FILE *f)
 		uz_json_put_str(f, r->spec);
 		fputs(", \"result\": ", f);
 		uz_json_put_str(f, result_name(r->result));
+		fprintf(f, ", \"dead\": %s", r->dead ? "true" : "false");
 		fprintf(f, ", \"orig_value\": %" PRIu64 ", \"new_value\": %" PRIu64 ", \"target_type\": ",
 			r->orig_value, r->new_value);
 		uz_json_put_str(f, r->target_type);
@@ -98,7 +99,7 @@ int uz_relocation_write_json(const struct uz_relocation *rel, FILE *f)
 
 int uz_relocation_write_text(const struct uz_relocation *rel, FILE *f)
 {
-	size_t i;
+	size_t i, dead;
 
 	fprintf(f, "target: %s\n", rel->target_name);
 	fprintf(f, "%-28s %5s %-14s %-36s %-36s %10s  %s\n", "section", "insn", "kind", "spec",
@@ -113,13 +114,17 @@ int uz_relocation_write_text(const struct uz_relocation *rel, FILE *f)
 			snprintf(val, sizeof(val), "-");
 		fprintf(f, "%-28s %5u %-14s %-36s %-36s %10s  %s", r->section, r->insn,
 			uz_kind_name(r->kind), r->spec, *r->target_spec ? r->target_spec : "-", val,
-			result_name(r->result));
+			r->result == UZ_RESULT_POISONED && r->dead ? "poisoned, dead code" :
+								      result_name(r->result));
 		if (*r->message)
 			fprintf(f, " (%s)", r->message);
 		fputc('\n', f);
 	}
-	fprintf(f, "%zu relocations: %zu ok, %zu poisoned, %zu errors\n", rel->rec_cnt,
-		uz_relocation_count(rel, UZ_RESULT_OK), uz_relocation_count(rel, UZ_RESULT_POISONED),
+	for (i = 0, dead = 0; i < rel->rec_cnt; i++)
+		dead += rel->recs[i].result == UZ_RESULT_POISONED && rel->recs[i].dead;
+	fprintf(f, "%zu relocations: %zu ok, %zu poisoned (%zu in dead code), %zu errors\n",
+		rel->rec_cnt, uz_relocation_count(rel, UZ_RESULT_OK),
+		uz_relocation_count(rel, UZ_RESULT_POISONED), dead,
 		uz_relocation_count(rel, UZ_RESULT_ERROR));
 	return ferror(f) ? -EIO : 0;
 }

@@ -162,7 +162,7 @@ static void test_truncations(void **state)
 	static const char doc_text[] =
 		"[\n{\"kernel\": \"k\", \"path\": \"/p/k.btf\", \"error\": null, \"records\": {\n"
 		"\"o\": [\n {\"section\": \"s\", \"insn\": 12, \"kind\": \"byte_off\", "
-		"\"guarded\": false, \"u\": \"\\u00e9\\ud83d\\ude00\", \"n\": -1.5e-3}\n]\n}}\n]\n";
+		"\"dead\": false, \"u\": \"\\u00e9\\ud83d\\ude00\", \"n\": -1.5e-3}\n]\n}}\n]\n";
 	struct json_doc *doc;
 	size_t len = strlen(doc_text), cut;
 	char *copy;

@@ -8,6 +8,10 @@
  * members. Prints the wall time and peak RSS of the matrix run. The samples
  * keep guarded dead reads only (iolatency's request_user.rq_disk, removed in
  * 5.19): the run exits 0, and iolatency alone exits 1 with --strict.
+ * tests/checks/fallback.o (uz_inode_mtime_sec(): the 6.11+ i_mtime_sec read,
+ * else the older timespec64, chosen by an existence check of i_mtime_sec)
+ * is G on every kernel, and on each the poisoned reads are exactly those of
+ * the path that kernel's BTF, read with libbpf, does not have.
  */
 #include <dirent.h>
 #include <limits.h>
@@ -24,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include <bpf/btf.h>
 
 #include "mx_test.h"
 
@@ -343,14 +349,90 @@ static void test_samples_guarded(void **state)
 		   UZ_CLI, SAMPLES_DIR, cache);
 	assert_int_equal(c.status, 0);
 	for (n = 0, p = c.out; (p = strstr(p, "\"spec\": \"request_user.rq_disk\", \"result\": "
-				       "\"poisoned\", \"guarded\": true")); p++)
+				       "\"poisoned\", \"dead\": true")); p++)
 		n++;
 	assert_int_equal(n, 8);
 	for (n = 0, p = c.out; (p = strstr(p, "\"kind\": \"field_exists\", \"local_type\": \"struct "
 				       "request_user\"")); p++)
 		n++;
 	assert_int_equal(n, 8);
-	assert_null(strstr(c.out, "\"result\": \"poisoned\", \"guarded\": false"));
+	assert_null(strstr(c.out, "\"result\": \"poisoned\", \"dead\": false"));
+	mx_cmd_free(&c);
+}
+
+/* Does struct @st of the BTF at @path have a member @m (libbpf's reading)? */
+static bool btf_has_member(const char *path, const char *st, const char *m)
+{
+	struct btf *b = btf__parse(path, NULL);
+	const struct btf_type *t;
+	const struct btf_member *mem;
+	bool found = false;
+	int id, i;
+
+	assert_non_null(b);
+	id = btf__find_by_name_kind(b, st, BTF_KIND_STRUCT);
+	assert_true(id > 0);
+	t = btf__type_by_id(b, id);
+	mem = btf_members(t);
+	for (i = 0; i < btf_vlen(t) && !found; i++)
+		found = !strcmp(btf__name_by_offset(b, mem[i].name_off), m);
+	btf__free(b);
+	return found;
+}
+
+/*
+ * fallback.o reads i_mtime_sec where the kernel has it, else i_mtime_ts,
+ * chosen by a check of i_mtime_sec: a check of a different field than the
+ * fallback reads. Every kernel: exit 0, every poisoned read dead, and the
+ * poisoned reads are those of the path the kernel lacks.
+ */
+static void test_fallback_guarded(void **state)
+{
+	const char *cache = getenv("UZ_CACHE");
+	size_t kernels = 0;
+	struct mx_cmd c;
+	char *kp;
+
+	(void)state;
+	assert_non_null(cache);
+	mx_cmd_run(&c, "%s matrix %s --targets %s/btf /sys/kernel/btf/vmlinux", UZ_CLI,
+		   FALLBACK_OBJ, cache);
+	if (c.status != 0 || strstr(c.out, "unresolved") || !strstr(c.out, "(6 guarded)"))
+		fail_msg("matrix fallback.o: exit %d\n%s%s", c.status, c.out, c.err);
+	mx_cmd_free(&c);
+	mx_cmd_run(&c, "%s matrix %s --targets %s/btf /sys/kernel/btf/vmlinux --json", UZ_CLI,
+		   FALLBACK_OBJ, cache);
+	assert_int_equal(c.status, 0);
+	for (kp = strstr(c.out, "{\"kernel\": "); kp; ) {
+		char *next = strstr(kp + 1, "{\"kernel\": "), path[PATH_MAX], name[256], *rec;
+		const char *lacks;
+		size_t poisoned = 0;
+
+		if (next)
+			next[-1] = 0;
+		assert_non_null(json_field(kp, "kernel", name, sizeof(name)));
+		assert_non_null(json_field(kp, "path", path, sizeof(path)));
+		lacks = btf_has_member(path, "inode", "i_mtime_sec") ? "inode_user.i_mtime_ts"
+								      : "inode_user.i_mtime_sec";
+		for (rec = strstr(kp, "\n {\"section\""); rec; rec = strstr(rec + 1, "\n {\"section\"")) {
+			char res[32], spec[256];
+
+			assert_non_null(json_field(rec, "result", res, sizeof(res)));
+			assert_non_null(json_field(rec, "spec", spec, sizeof(spec)));
+			if (strcmp(res, "poisoned"))
+				continue;
+			poisoned++;
+			if (strncmp(spec, lacks, strlen(lacks)))
+				fail_msg("%s: %s poisoned, but the kernel lacks %s", name, spec, lacks);
+			if (!strstr(rec, "\"dead\": true"))
+				fail_msg("%s: poisoned %s is not dead code", name, spec);
+		}
+		printf("%-32s %zu poisoned reads of %s, all dead code\n", name, poisoned, lacks);
+		assert_true(poisoned >= 1);
+		kernels++;
+		kp = next;
+	}
+	assert_int_equal(kernels, 8);
 	mx_cmd_free(&c);
 }
 
@@ -359,6 +441,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matrix_corpus),
 		cmocka_unit_test(test_samples_guarded),
+		cmocka_unit_test(test_fallback_guarded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,7 @@
  * copies group together, a copy with one field moved splits out), bad target
  * files (non-BTF, truncated, a directory, a dangling symlink) become error
  * rows naming the file while the rest is computed, the exit codes, the
- * guarded-dead-read policy (G, --strict) and --fields on a purpose-built
+ * guarded reads (G: poisoned but dead code, --strict) and --fields on a purpose-built
  * target, its cells checked against libbpf's own reading of that target.
  */
 #include <errno.h>
@@ -213,42 +213,52 @@ static void test_exit_codes(void **state)
 	assert_int_equal(run(false, "%s matrix --help", UZ_CLI), 0);
 }
 
-/* A poisoned read behind an exists-check of the same field: G, exit 0 (1 --strict). */
+/*
+ * Poisoned reads in code an existence check makes dead (same field, a
+ * different field the target has, a type, an enum value): G, exit 0
+ * (1 --strict).
+ */
 static void test_guarded(void **state)
 {
 	(void)state;
 	assert_int_equal(run(false, "%s matrix %s --targets %s", UZ_CLI, GUARDED_OBJ, TARGET_A), 0);
-	assert_non_null(strstr(out, "1 kernel(s), 1 layout(s), 1 object(s), 3 relocation(s)"));
-	assert_non_null(strstr(out, "(1 guarded)\n"));
+	assert_non_null(strstr(out, "1 kernel(s), 1 layout(s), 1 object(s), 9 relocation(s)"));
+	assert_non_null(strstr(out, "(4 guarded)\n"));
 	assert_null(strstr(out, "unresolved"));
 	assert_row("byte_off task_struct.pid", "8");
 	assert_row("field_exists task_struct.nosuch", "-");
-	assert_row("byte_off task_struct.nosuch", "G");
+	assert_row("byte_off task_struct.nosuch ", "G");
+	assert_row("field_exists task_struct.pid", "1");
+	assert_row("byte_off task_struct.nosuch2", "G");
+	assert_row("type_exists struct nosuch_type", "-");
+	assert_row("byte_off task_struct.nosuch3", "G");
+	assert_row("enumval_exists nosuch_enum::NOSUCH_VAL", "-");
+	assert_row("byte_off task_struct.nosuch4", "G");
 	assert_non_null(strstr(out, "G absent, guarded"));
-	assert_non_null(strstr(out, "matched by spec, not by control flow"));
-	assert_non_null(strstr(out, "rejects any such read that is actually reachable"));
+	assert_non_null(strstr(out, "no path of the program reaches it"));
 
 	assert_int_equal(run(false, "%s matrix %s --targets %s --strict", UZ_CLI, GUARDED_OBJ,
 			     TARGET_A), 1);
-	assert_row("byte_off task_struct.nosuch", "G");
+	assert_row("byte_off task_struct.nosuch2", "G");
 
-	/* JSON keeps the engine's result and says it is guarded; CSV says guarded */
+	/* JSON keeps the engine's result and says it is dead; CSV says guarded */
 	assert_int_equal(run(false, "%s matrix %s --targets %s --json", UZ_CLI, GUARDED_OBJ,
 			     TARGET_A), 0);
 	assert_non_null(strstr(out, "\"kind\": \"byte_off\", \"local_type\": \"struct task_struct\", "
 				    "\"local_type_id\": "));
 	assert_non_null(strstr(out, "\"spec\": \"task_struct.nosuch\", \"result\": \"poisoned\", "
-				    "\"guarded\": true, \"orig_value\": 4, \"new_value\": 0"));
+				    "\"dead\": true, \"orig_value\": 4, \"new_value\": 0"));
 	assert_non_null(strstr(out, "\"spec\": \"task_struct.pid\", \"result\": \"ok\", "
-				    "\"guarded\": false, \"orig_value\": 0, \"new_value\": 8"));
+				    "\"dead\": false, \"orig_value\": 0, \"new_value\": 8"));
 	assert_int_equal(run(false, "%s matrix %s --targets %s --csv", UZ_CLI, GUARDED_OBJ,
 			     TARGET_A), 0);
 	assert_non_null(strstr(out, ",field_exists,task_struct.nosuch,ok,0,\n"));
 	assert_non_null(strstr(out, ",byte_off,task_struct.nosuch,guarded,0,\n"));
+	assert_non_null(strstr(out, ",byte_off,task_struct.nosuch4,guarded,0,\n"));
 	assert_non_null(strstr(out, ",byte_off,task_struct.pid,ok,8,task_struct.pid\n"));
 }
 
-/* Poisoned reads with no guard, or a guard on another field: P, exit 1. */
+/* Poisoned reads a path reaches (no check, or a check that answers 1): P, exit 1. */
 static void test_unguarded(void **state)
 {
 	(void)state;
@@ -256,20 +266,20 @@ static void test_unguarded(void **state)
 			     TARGET_A), 1);
 	assert_non_null(strstr(out, "(2 unresolved)\n"));
 	assert_null(strstr(out, "guarded)"));
-	assert_row("field_exists task_struct.nosuch2", "-");
+	assert_row("field_exists task_struct.pid", "1");
 	assert_row("byte_off task_struct.nosuch ", "P");
 	assert_row("byte_off task_struct.nosuch3", "P");
 	assert_int_equal(run(false, "%s matrix %s --targets %s --json", UZ_CLI, UNGUARDED_OBJ,
 			     TARGET_A), 1);
 	assert_non_null(strstr(out, "\"spec\": \"task_struct.nosuch\", \"result\": \"poisoned\", "
-				    "\"guarded\": false"));
+				    "\"dead\": false"));
 	assert_non_null(strstr(out, "\"spec\": \"task_struct.nosuch3\", \"result\": \"poisoned\", "
-				    "\"guarded\": false"));
-	assert_null(strstr(out, "\"guarded\": true"));
+				    "\"dead\": false"));
+	assert_null(strstr(out, "\"dead\": true"));
 	/* the guard of one object does not cover another object's read */
 	assert_int_equal(run(false, "%s matrix %s %s --targets %s", UZ_CLI, GUARDED_OBJ,
 			     UNGUARDED_OBJ, TARGET_A), 1);
-	assert_non_null(strstr(out, "(2 unresolved, 1 guarded)\n"));
+	assert_non_null(strstr(out, "(2 unresolved, 4 guarded)\n"));
 }
 
 /* Field offsets of the purpose-built targets, read with libbpf's btf.h API. */

@@ -237,6 +237,48 @@ static void test_raw_ldx_size(void **state)
 	btf__free(c.local);
 }
 
+/*
+ * uz_insns_relocate() says which poisoned instructions are dead code: a
+ * read of foo.c (absent from the target) behind a check of foo.c is dead,
+ * behind a check of foo.a (present) it is reachable.
+ */
+static void test_raw_dead(void **state)
+{
+	struct uz_relocation *rel;
+	struct uz_error err = { 0 };
+	struct raw_case c;
+	struct btf *t = btf__new_empty();
+	int i_int = btf__add_int(t, "int", 4, BTF_INT_SIGNED), k;
+	const char *guard[] = { "0:2", "0:0" };
+
+	(void)state;
+	btf__add_struct(t, "foo", 8);
+	btf__add_field(t, "a", i_int, 0, 0);
+	btf__add_field(t, "b", i_int, 32, 0);
+	for (k = 0; k < 2; k++) {
+		raw_local(&c);
+		c.insns[0] = (struct bpf_insn){ BPF_ALU64 | BPF_MOV | BPF_K, 1, 0, 0, 1 };
+		c.insns[1] = (struct bpf_insn){ BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1, 0 };
+		c.insns[2] = (struct bpf_insn){ BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 8 };
+		c.insns[3] = (struct bpf_insn){ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 };
+		c.insn_cnt = 4;
+		c.recs[0] = (struct uzt_rec){ 0, 4, (uint32_t)btf__add_str(c.local, guard[k]),
+					      UZ_FIELD_EXISTS };
+		c.recs[1] = (struct uzt_rec){ 16, 4, (uint32_t)btf__add_str(c.local, "0:2"),
+					      UZ_FIELD_BYTE_OFFSET };
+		c.rec_cnt = 2;
+		assert_int_equal(raw_run(&c, t, &rel, &err, false), 0);
+		assert_int_equal(c.insns[0].imm, k == 0 ? 0 : 1);
+		assert_int_equal(c.insns[2].imm, 0xbad2310);
+		assert_int_equal(uz_relocation_record(rel, 1)->result, UZ_RESULT_POISONED);
+		assert_int_equal(uz_relocation_record(rel, 1)->dead, k == 0);
+		assert_false(uz_relocation_record(rel, 0)->dead);
+		uz_relocation_free(rel);
+		btf__free(c.local);
+	}
+	btf__free(t);
+}
+
 /* The instruction must carry the value the record says the compiler put there. */
 static void test_raw_insn_mismatch(void **state)
 {
@@ -793,6 +835,7 @@ int main(void)
 		cmocka_unit_test(test_tags_old_new),
 		cmocka_unit_test(test_no_tags_is_libbpf),
 		cmocka_unit_test(test_poison_explained),
+		cmocka_unit_test(test_raw_dead),
 		cmocka_unit_test(test_raw_ldx_size),
 		cmocka_unit_test(test_raw_insn_mismatch),
 		cmocka_unit_test(test_raw_ldimm64),

@@ -203,6 +203,12 @@ struct uz_record {
 	const char *target_spec; /* "task_struct.__state" or "" */
 	const char *message;     /* why poisoned/error, or which alias won */
 	size_t cand_cnt;         /* candidates tried (see uz_record_candidate) */
+	/* The relocated instruction is dead code: no path of the relocated
+	 * program reaches it once every CO-RE value is a constant (the
+	 * verifier drops it). A poisoned record that is dead is harmless, e.g.
+	 * a read behind an existence check that answered 0; one that is not
+	 * dead makes the kernel refuse the program. Always false for errors. */
+	bool dead;
 };
 
 /* Why one candidate was rejected or accepted, for `userize explain`. */
