@@ -517,6 +517,7 @@ static int rel_new(const struct uz_object *obj, const struct uz_target *tgt,
 	if (!rel)
 		return -ENOMEM;
 	rel->obj = obj;
+	rel->target = tgt;
 	rel->target_name = strdup(tgt->name);
 	rel->insns = calloc(obj->sec_cnt ? obj->sec_cnt : 1, sizeof(*rel->insns));
 	if (!rel->target_name || !rel->insns)
@@ -527,6 +528,25 @@ static int rel_new(const struct uz_object *obj, const struct uz_target *tgt,
 			return -ENOMEM;
 		memcpy(rel->insns[i], obj->secs[i].insns, obj->secs[i].insn_cnt * sizeof(struct bpf_insn));
 	}
+	return 0;
+}
+
+/* Refuse what cannot give a loadable program: an object relocated before
+ * (its records are consumed) and, unless allowed, the other byte order. */
+static int check_inputs(const struct uz_object *obj, const struct uz_target *tgt,
+			bool allow_cross_endian, struct uz_error *err)
+{
+	const struct uz_relocated_info *rf = &obj->relocated_for;
+
+	if (obj->relocated)
+		return uz_err_set(err, -EALREADY, "%s was already relocated, for kernel %s (%s%s%s): its CO-RE records are consumed, so relocating it again would change nothing; relocate the original object instead",
+				  obj->name, *rf->release ? rf->release : "of unknown release",
+				  rf->target, *rf->build_id ? ", build id " : "", rf->build_id);
+	if (tgt->prov.big_endian != obj->big_endian && !allow_cross_endian && tgt->btf)
+		return uz_err_set(err, -ENOEXEC, "%s is a %s-endian object, but target %s describes a %s-endian kernel: the program cannot run there; build it with -target %s (or allow it explicitly: allow_cross_endian, --allow-cross-endian)",
+				  obj->name, obj->big_endian ? "big" : "little", tgt->name,
+				  tgt->prov.big_endian ? "big" : "little",
+				  tgt->prov.big_endian ? "bpfeb" : "bpfel");
 	return 0;
 }
 
@@ -545,6 +565,9 @@ int uz_object_relocate(const struct uz_object *obj, const struct uz_target *tgt,
 	if (!obj || !tgt)
 		return uz_err_set(err, -EINVAL, "relocation needs an object and a target");
 	e = UZ_OPTS_CHECK(opts, uz_reloc_opts, err);
+	if (e)
+		return e;
+	e = check_inputs(obj, tgt, UZ_OPTS_GET(opts, allow_cross_endian, false), err);
 	if (e)
 		return e;
 	c.use_tags = !UZ_OPTS_GET(opts, no_userize_tags, false);
