@@ -94,8 +94,9 @@ UZ_API int uz_source_kind_parse(const char *s, unsigned int *mask);
 
 struct uz_target_opts {
 	size_t sz;
-	/* Base BTF for split (kernel module) BTF; the default for a module
-	 * file is /sys/kernel/btf/vmlinux. Ignored for non-split inputs. */
+	/* Base BTF for split (kernel module) BTF: raw split BTF or a module
+	 * ELF (.ko). Required for module files; /sys/kernel/btf/MODULE
+	 * defaults to /sys/kernel/btf/vmlinux. */
 	const char *base_path;
 	/* Name shown in reports; default: the path. */
 	const char *name;
