@@ -328,6 +328,28 @@ UZ_API int uz_insns_relocate(void *insns, size_t insn_cnt, const char *section,
 			     const struct uz_reloc_opts *opts,
 			     struct uz_relocation **out, struct uz_error *err);
 
+/* ---- bpftool skeletons ------------------------------------------------ */
+
+struct bpf_object_skeleton; /* libbpf's <bpf/libbpf.h> */
+
+/*
+ * Relocate the object embedded in a `bpftool gen skeleton` skeleton before
+ * it is opened: s->data and s->data_sz are replaced by the relocated bytes,
+ * which *@relocated receives; free it after the skeleton is destroyed (the
+ * bpf_object reads them until then). @target NULL: the running kernel.
+ * Use it between NAME__create_skeleton() and bpf_object__open_skeleton()
+ * (NAME__open() does both at once):
+ *
+ *	skel = calloc(1, sizeof(*skel));
+ *	NAME__create_skeleton(skel);
+ *	uz_skeleton_relocate(skel->skeleton, NULL, NULL, &bytes, &err);
+ *	bpf_object__open_skeleton(skel->skeleton, NULL);
+ *	NAME__load(skel); NAME__attach(skel); ... NAME__destroy(skel); free(bytes);
+ */
+UZ_API int uz_skeleton_relocate(struct bpf_object_skeleton *s, const struct uz_target *target,
+				const struct uz_reloc_opts *opts, void **relocated,
+				struct uz_error *err);
+
 /*
  * Translate a verifier log that rejected a poisoned instruction
  * ("call unknown#195896080") into a sentence naming the field, the kernel
