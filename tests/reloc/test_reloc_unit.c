@@ -828,6 +828,14 @@ static void test_passthrough(void **state)
 	free(in_img);
 }
 
+/* Fields added to uz_reloc_opts start at the first version's sizeof (two
+ * bools after the size: 2 * sizeof(size_t)), never in its tail padding. */
+static void test_reloc_opts_layout(void **state)
+{
+	(void)state;
+	assert_int_equal(offsetof(struct uz_reloc_opts, allow_cross_endian), 2 * sizeof(size_t));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -847,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_bad_objects),
 		cmocka_unit_test(test_cli_reloc_ok),
 		cmocka_unit_test(test_passthrough),
+		cmocka_unit_test(test_reloc_opts_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
