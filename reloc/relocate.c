@@ -242,13 +242,58 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 		}
 	}
 	if (!tried) {
-		uz_nearest_types(tb, btf_kind(lt), names[0], near, sizeof(near));
-		snprintf(msg, msz, "%s has no %s named '%s'%s%s%s", c->tgt->name,
+		const char *lname = btf__name_by_offset(c->obj->btf, lt->name_off);
+		char looked[256], local_note[300] = "";
+
+		/* the essential name is what was looked up; say the local one too */
+		snprintf(looked, sizeof(looked), "%.*s", (int)uz_essential_name_len(names[0]), names[0]);
+		if (strcmp(looked, lname))
+			snprintf(local_note, sizeof(local_note), " (local type '%s')", lname);
+		uz_nearest_types(tb, btf_kind(lt), looked, near, sizeof(near));
+		snprintf(msg, msz, "%s has no %s named '%s'%s%s%s%s", c->tgt->name,
 			 btf_is_composite(lt) ? "struct or union" : "type of that kind",
-			 names[0], nnames > 1 ? " (nor its alternatives)" : "",
+			 looked, local_note, nnames > 1 ? " (nor its alternatives)" : "",
 			 *near ? "; nearest names: " : "", near);
 	}
 	return 0;
+}
+
+/*
+ * An ambiguity: the record's candidate list becomes every candidate named
+ * @name (looked up afresh: the cached list is compacted while matching),
+ * each with its verdict (what it matched, or why not), not only the ones
+ * seen before the disagreement. Returns -EINVAL (the record fails).
+ */
+static int list_all(struct reloc_ctx *c, struct uz_record *r, const struct uz_spec *local,
+		    const char *name)
+{
+	const struct btf *tb = c->tgt->btf;
+	struct uz_match_ctx mctx = { .tags = c->use_tags ? &c->tags : NULL, .explain = true };
+	struct cand_list all = { 0 };
+	char verdict[512], spec[256];
+	struct uz_spec cand;
+	int m, e = -EINVAL;
+	size_t i;
+
+	if (cand_find(c->tgt, btf__type_by_id(c->obj->btf, local->root_type_id), name, &all)) {
+		free(all.ids);
+		return -ENOMEM;
+	}
+	c->rel->cand_cnt -= r->cand_cnt;
+	r->cand_cnt = 0;
+	for (i = 0; i < all.cnt && e == -EINVAL; i++) {
+		m = uz_spec_match(local, tb, all.ids[i], &cand, &mctx);
+		if (m > 0) {
+			uz_spec_format(&cand, spec, sizeof(spec));
+			snprintf(verdict, sizeof(verdict), "%s at bit %u", spec, cand.bit_offset);
+		} else {
+			snprintf(verdict, sizeof(verdict), "%s", m < 0 ? "error while matching" : mctx.why);
+		}
+		if (cand_add(c->rel, r, tb, all.ids[i], verdict, m > 0))
+			e = -ENOMEM;
+	}
+	free(all.ids);
+	return e;
 }
 
 static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spec *local,
@@ -286,18 +331,19 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 				targ = cand;
 				snprintf(note, sizeof(note), "%s", mctx.note);
 			} else if (cand.bit_offset != targ.bit_offset) {
-				snprintf(msg, msz, "field offset ambiguity: candidates %s and %s put the field at bit %u and bit %u",
+				snprintf(msg, msz, "field offset ambiguity: candidates %s [id %u] and %s [id %u] put the field at bit %u and bit %u",
 					 uz_type_str(tb, targ.root_type_id, tstr, sizeof(tstr)),
-					 uz_type_str(tb, l->ids[i], buf, sizeof(buf)),
-					 targ.bit_offset, cand.bit_offset);
-				return -EINVAL;
+					 targ.root_type_id, uz_type_str(tb, l->ids[i], buf, sizeof(buf)),
+					 l->ids[i], targ.bit_offset, cand.bit_offset);
+				return list_all(c, r, local, names[k]);
 			} else if (cres.poison != res->poison || cres.new_val != res->new_val) {
-				snprintf(msg, msz, "relocation decision ambiguity: candidates %s and %s give %s %llu and %s %llu",
+				snprintf(msg, msz, "relocation decision ambiguity: candidates %s [id %u] and %s [id %u] give %s %llu and %s %llu",
 					 uz_type_str(tb, targ.root_type_id, tstr, sizeof(tstr)),
-					 uz_type_str(tb, l->ids[i], buf, sizeof(buf)),
+					 targ.root_type_id, uz_type_str(tb, l->ids[i], buf, sizeof(buf)),
+					 l->ids[i],
 					 res->poison ? "failure" : "success", (unsigned long long)res->new_val,
 					 cres.poison ? "failure" : "success", (unsigned long long)cres.new_val);
-				return -EINVAL;
+				return list_all(c, r, local, names[k]);
 			}
 			uz_spec_format(&cand, buf, sizeof(buf));
 			if (cand_add(c->rel, r, tb, l->ids[i], buf, true))
@@ -622,6 +668,7 @@ static int rel_new(const struct uz_object *obj, const struct uz_target *tgt,
 	if (!rel)
 		return -ENOMEM;
 	rel->obj = obj;
+	rel->target = tgt;
 	rel->target_name = strdup(tgt->name);
 	rel->insns = calloc(obj->sec_cnt ? obj->sec_cnt : 1, sizeof(*rel->insns));
 	if (!rel->target_name || !rel->insns)
@@ -632,6 +679,25 @@ static int rel_new(const struct uz_object *obj, const struct uz_target *tgt,
 			return -ENOMEM;
 		memcpy(rel->insns[i], obj->secs[i].insns, obj->secs[i].insn_cnt * sizeof(struct bpf_insn));
 	}
+	return 0;
+}
+
+/* Refuse what cannot give a loadable program: an object relocated before
+ * (its records are consumed) and, unless allowed, the other byte order. */
+static int check_inputs(const struct uz_object *obj, const struct uz_target *tgt,
+			bool allow_cross_endian, struct uz_error *err)
+{
+	const struct uz_relocated_info *rf = &obj->relocated_for;
+
+	if (obj->relocated)
+		return uz_err_set(err, -EALREADY, "%s was already relocated, for kernel %s (%s%s%s): its CO-RE records are consumed, so relocating it again would change nothing; relocate the original object instead",
+				  obj->name, *rf->release ? rf->release : "of unknown release",
+				  rf->target, *rf->build_id ? ", build id " : "", rf->build_id);
+	if (tgt->prov.big_endian != obj->big_endian && !allow_cross_endian && tgt->btf)
+		return uz_err_set(err, -ENOEXEC, "%s is a %s-endian object, but target %s describes a %s-endian kernel: the program cannot run there; build it with -target %s (or allow it explicitly: allow_cross_endian, --allow-cross-endian)",
+				  obj->name, obj->big_endian ? "big" : "little", tgt->name,
+				  tgt->prov.big_endian ? "big" : "little",
+				  tgt->prov.big_endian ? "bpfeb" : "bpfel");
 	return 0;
 }
 
@@ -650,6 +716,9 @@ static int relocate(const struct uz_object *obj, const struct uz_target *tgt,
 	if (!obj || !tgt)
 		return uz_err_set(err, -EINVAL, "relocation needs an object and a target");
 	e = UZ_OPTS_CHECK(opts, uz_reloc_opts, err);
+	if (e)
+		return e;
+	e = check_inputs(obj, tgt, UZ_OPTS_GET(opts, allow_cross_endian, false), err);
 	if (e)
 		return e;
 	c.use_tags = !UZ_OPTS_GET(opts, no_userize_tags, false);

@@ -8,6 +8,7 @@
 
 struct uz_relocation {
 	const struct uz_object *obj;   /* borrowed: must outlive the relocation */
+	const struct uz_target *target; /* borrowed too: written into .note.userize */
 	char *target_name;
 	struct bpf_insn **insns;       /* per program section of obj, patched copies */
 	struct uz_record *recs;

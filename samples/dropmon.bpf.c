@@ -3,8 +3,8 @@
  * samples/dropmon.bpf.c: count skb drops (skb:kfree_skb) by freeing
  * location and drop reason, written against the tracepoint and sk_buff views.
  */
-#include <userize/net.h>
-#include <userize/tp.h>
+#include <userize/bpf/net.h>
+#include <userize/bpf/tp.h>
 #include "dropmon.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -65,8 +65,8 @@ int dropmon(struct trace_event_raw_kfree_skb_user *ctx)
 
 	total_add(DROPMON_DROPS, 1);
 	total_add(DROPMON_BYTES, len);
-	if (bpf_core_enum_value_exists(enum skb_drop_reason___uz, SKB_DROP_REASON_NO_SOCKET) &&
-	    key.reason == bpf_core_enum_value(enum skb_drop_reason___uz, SKB_DROP_REASON_NO_SOCKET))
+	if (bpf_core_enum_value_exists(enum skb_drop_reason___uz, SKB_DROP_REASON_NO_SOCKET___uz) &&
+	    key.reason == bpf_core_enum_value(enum skb_drop_reason___uz, SKB_DROP_REASON_NO_SOCKET___uz))
 		total_add(DROPMON_NO_SOCKET, 1);
 	return 0;
 }

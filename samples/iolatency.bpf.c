@@ -4,8 +4,8 @@
  * (raw_tracepoint block_rq_issue) to completion (block_rq_complete), per
  * disk, with the disk name and request fields read through the block views.
  */
-#include <userize/block.h>
-#include <userize/tp.h>
+#include <userize/bpf/block.h>
+#include <userize/bpf/tp.h>
 #include "iolatency.h"
 
 char LICENSE[] SEC("license") = "GPL";

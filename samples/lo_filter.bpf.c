@@ -4,8 +4,8 @@
  * device is named "lo" (skb->dev->name through the views) and count them;
  * everything else is counted as filtered out.
  */
-#include <userize/net.h>
-#include <userize/tp.h>
+#include <userize/bpf/net.h>
+#include <userize/bpf/tp.h>
 #include "lo_filter.h"
 
 char LICENSE[] SEC("license") = "GPL";

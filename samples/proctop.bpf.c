@@ -4,8 +4,8 @@
  * raw tracepoint, with pid, tgid, ppid, uid, gid, comm, state and start time
  * read through task_struct_user.
  */
-#include <userize/task.h>
-#include <userize/tp.h>
+#include <userize/bpf/task.h>
+#include <userize/bpf/tp.h>
 #include "proctop.h"
 
 char LICENSE[] SEC("license") = "GPL";

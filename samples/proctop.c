@@ -26,19 +26,26 @@ static int cmp_entries(const void *a, const void *b)
 	return x->switch_in < y->switch_in ? 1 : x->switch_in > y->switch_in ? -1 : 0;
 }
 
-static char state_char(unsigned int state)
+/*
+ * The letter ps shows for a task state, as the kernel's task_state_index()
+ * and procps compute it: TASK_IDLE (uninterruptible and no-load) is 'I',
+ * an RT lock wait counts as 'D', otherwise the highest reported bit wins
+ * in "RSDTtXZP". TASK_DEAD (0x80, only seen at the final switch-out) is 'X'.
+ */
+char proctop_state_char(unsigned int state)
 {
-	if (state == 0)
-		return 'R';
-	if (state & 0x1)
-		return 'S';
-	if (state & 0x2)
+	static const char letters[] = "RSDTtXZP";
+	unsigned int report = state & 0x7f, idx = 0;
+
+	if ((state & UZ_STATE_IDLE) == UZ_STATE_IDLE)
+		return 'I';
+	if (state & UZ_STATE_RTLOCK_WAIT)
 		return 'D';
-	if (state & 0x4)
-		return 'T';
-	if (state & 0x80)
-		return 'X';
-	return '?';
+	if (!report)
+		return (state & 0x80) ? 'X' : 'R';
+	while (report >> (idx + 1))
+		idx++;
+	return letters[idx + 1];
 }
 
 static void json_str(FILE *out, const char *s, size_t max)
@@ -102,7 +109,7 @@ static int proctop_print(struct uz_runner *r, FILE *out, bool json)
 			fprintf(out, "%7d %7d %7d %6u %6u %4d %-16.16s %9llu %9llu %c\n", e->pid,
 				e->tgid, e->ppid, e->uid, e->gid, e->prio, e->comm,
 				(unsigned long long)e->switch_in, (unsigned long long)e->sleeps,
-				state_char(e->last_state));
+				proctop_state_char(e->last_state));
 		}
 	}
 	if (json)

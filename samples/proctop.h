@@ -7,6 +7,11 @@
 
 #define PROCTOP_COMM_LEN 16
 
+/* Kernel task state bits beyond the UZ_TASK_* ones (same since 4.14). */
+#define UZ_STATE_NOLOAD		0x0400
+#define UZ_STATE_IDLE		(0x0002 | UZ_STATE_NOLOAD)	/* TASK_IDLE */
+#define UZ_STATE_RTLOCK_WAIT	0x1000
+
 /* Per task (thread) id, everything read through task_struct_user. */
 struct proctop_entry {
 	__s32 pid;

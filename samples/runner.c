@@ -7,6 +7,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ int uz_runner_parse_args(int argc, char **argv, const char *name,
 		{ "json", no_argument, NULL, 'j' },
 		{ "report", no_argument, NULL, 'r' },
 		{ "filter", required_argument, NULL, 'f' },
+		{ "heatmap", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -59,6 +61,9 @@ int uz_runner_parse_args(int argc, char **argv, const char *name,
 		case 'r':
 			args->report = true;
 			break;
+		case 'H':
+			args->heatmap = true;
+			break;
 		case 'f':
 			if (!filter_help) {
 				fprintf(stderr, "%s: this sample has no --filter\n", name);
@@ -76,7 +81,8 @@ int uz_runner_parse_args(int argc, char **argv, const char *name,
 			       "  --json         print the result as JSON\n"
 			       "  --report       print the relocation report (JSON with --json) and run\n"
 			       "  --target PATH  only print the relocation report against this BTF or\n"
-			       "                 vmlinux (a program relocated for another kernel is not loaded)\n",
+			       "                 vmlinux (a program relocated for another kernel is not loaded)\n"
+			       "  --heatmap      (iolatency) a latency heat map, one row per second\n",
 			       name, filter_help ? " [--filter N]" : "");
 			if (filter_help)
 				printf("  --filter N     %s\n", filter_help);
@@ -454,7 +460,7 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-void uz_runner_wait(int seconds)
+bool uz_runner_wait(int seconds)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
@@ -465,6 +471,7 @@ void uz_runner_wait(int seconds)
 	sigaction(SIGTERM, &sa, NULL);
 	while (!stop_requested && (seconds == 0 || ticks-- > 0))
 		nanosleep(&ts, NULL);
+	return stop_requested;
 }
 
 void uz_runner_print_log2(FILE *out, const char *unit,
@@ -499,6 +506,18 @@ void uz_runner_print_log2(FILE *out, const char *unit,
 	}
 }
 
+/*
+ * libbpf's messages for the sample binaries: warnings as libbpf prints
+ * them, minus its info line about skipping the relocated object's
+ * .note.userize (expected, and noise on every run), and no debug output.
+ */
+static int sample_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || (level == LIBBPF_INFO && strstr(fmt, "skipping section")))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
 int uz_sample_main(const struct uz_sample *s, int argc, char **argv,
 		   const void *obj, size_t len)
 {
@@ -509,6 +528,13 @@ int uz_sample_main(const struct uz_sample *s, int argc, char **argv,
 	ret = uz_runner_parse_args(argc, argv, s->name, s->filter_help, &args);
 	if (ret)
 		return ret > 0 ? 0 : 2;
+	libbpf_set_print(sample_libbpf_print);
+	if (args.heatmap && (!s->heatmap || args.json)) {
+		fprintf(stderr, "%s: --heatmap %s\n", s->name,
+			s->heatmap ? "draws for a terminal and has no JSON form" :
+				     "is only offered by iolatency");
+		return 2;
+	}
 	if (args.target) {
 		/* Relocated for another kernel: report only, never load it here. */
 		ret = uz_runner_open(&r, s->name, obj, len, args.target, stderr);
@@ -536,7 +562,9 @@ int uz_sample_main(const struct uz_sample *s, int argc, char **argv,
 	}
 	if (s->configure)
 		ret = s->configure(&r, &args);
-	if (!ret) {
+	if (!ret && args.heatmap) {
+		ret = s->heatmap(&r, &args, stdout);
+	} else if (!ret) {
 		fprintf(stderr, "%s: tracing for %d s (Ctrl-C to stop)\n", s->name,
 			args.duration);
 		fflush(stdout);

@@ -40,6 +40,7 @@ struct uz_runner_args {
 	int duration;			/* --duration N seconds */
 	bool json;			/* --json */
 	bool report;			/* --report: print the relocation report */
+	bool heatmap;			/* --heatmap: draw over time (iolatency) */
 	unsigned long filter;		/* --filter N: sample-specific filter */
 };
 
@@ -89,8 +90,8 @@ unsigned long long uz_runner_array_u64(struct uz_runner *r, const char *map,
 /* Print the relocation report: which kernel struct/field each access hit. */
 int uz_runner_write_report(const struct uz_runner *r, FILE *out, bool json);
 
-/* Sleep @seconds (0: until SIGINT/SIGTERM); returns early on a signal. */
-void uz_runner_wait(int seconds);
+/* Sleep @seconds (0: until SIGINT/SIGTERM); returns early, true, on a signal. */
+bool uz_runner_wait(int seconds);
 
 /* Print a log2 histogram (slot s: [2^(s-1), 2^s)) with bars. */
 void uz_runner_print_log2(FILE *out, const char *unit,
@@ -102,6 +103,8 @@ struct uz_sample {
 	const char *filter_help;	/* NULL if --filter is not used */
 	int (*configure)(struct uz_runner *r, const struct uz_runner_args *args);
 	int (*print)(struct uz_runner *r, FILE *out, bool json);
+	/* --heatmap (NULL: not offered): draw until args->duration or a signal */
+	int (*heatmap)(struct uz_runner *r, const struct uz_runner_args *args, FILE *out);
 };
 
 int uz_sample_main(const struct uz_sample *s, int argc, char **argv,

@@ -32,6 +32,8 @@ int iolat_lookup(struct uz_runner *r, const char *disk, struct iolat_stats *out)
 
 /* proctop: the entry of task @pid; 0 or -ENOENT. */
 int proctop_lookup(struct uz_runner *r, int pid, struct proctop_entry *out);
+/* proctop: the letter ps shows for task state @state ('R', 'S', 'D', 'I', ...). */
+char proctop_state_char(unsigned int state);
 
 /* writesize: the histogram slot a write of @n bytes lands in. */
 unsigned int writesize_slot(unsigned long long n);

@@ -3,7 +3,7 @@
  * samples/writesize.bpf.c: log2 histogram of write() sizes from the
  * syscalls:sys_enter_write tracepoint, read through the syscall context view.
  */
-#include <userize/tp.h>
+#include <userize/bpf/tp.h>
 #include "writesize.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -8,20 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "commands.h"
 #include "target/kimage/kimage.h"
+#include "target/split_btf.h"
 #include "common/uz_internal.h"
 
 static const char btf_usage[] =
-	"usage: userize btf extract INPUT -o OUT.btf [--quiet]\n"
+	"usage: userize btf extract INPUT -o OUT.btf [--base VMLINUX] [--quiet]\n"
 	"\n"
 	"Extract the kernel's BTF from INPUT and write it to OUT.btf (atomically).\n"
 	"INPUT may be raw BTF, an ELF vmlinux, an x86 bzImage (vmlinuz), an arm64\n"
 	"Image or Image.gz, a gzip/xz/zstd/lz4 stream, a raw image with BTF embedded,\n"
 	"or a Debian kernel package (.deb: boot/vmlinuz-* or\n"
-	"usr/lib/debug/boot/vmlinux-*).\n"
+	"usr/lib/debug/boot/vmlinux-*). A kernel module (.ko, or raw split BTF)\n"
+	"needs --base: its BTF continues the vmlinux BTF it was built on; OUT.btf\n"
+	"is then raw split BTF, as /sys/kernel/btf/MODULE.\n"
 	"\n"
 	"  -o, --output FILE   where to write the BTF (required)\n"
+	"  -b, --base PATH     base (vmlinux) BTF for a kernel module\n"
 	"  -q, --quiet         do not describe what was found on standard error\n"
 	"  -h, --help          show this help\n"
 	"\n"
@@ -30,6 +36,7 @@ static const char btf_usage[] =
 struct btf_args {
 	const char *input;
 	const char *output;
+	const char *base;
 	bool quiet;
 	bool help;
 };
@@ -60,6 +67,10 @@ static int btf_parse(int argc, char **argv, struct btf_args *a)
 			a->output = argv[i];
 		} else if (!strncmp(s, "--output=", 9)) {
 			a->output = s + 9;
+		} else if (!strcmp(s, "-b") || !strcmp(s, "--base")) {
+			if (++i >= argc)
+				return btf_usage_error("%s needs a file name", s);
+			a->base = argv[i];
 		} else if (s[0] == '-' && s[1]) {
 			return btf_usage_error("unknown option '%s'", s);
 		} else if (!a->input) {
@@ -77,6 +88,50 @@ static int btf_parse(int argc, char **argv, struct btf_args *a)
 	return 0;
 }
 
+/* Is @path kernel-module split BTF (a .ko or raw split BTF)? */
+static bool is_split_file(const char *path)
+{
+	const uint8_t *p;
+	uint8_t *data;
+	size_t len, n;
+	bool split;
+
+	if (uz_read_file(path, &data, &len, NULL))
+		return false;
+	split = uz_split_btf_find(data, len, &p, &n) == 1;
+	free(data);
+	return split;
+}
+
+/* A module's split BTF on @a->base, validated, written as raw split BTF. */
+static int btf_extract_split(const struct btf_args *a)
+{
+	UZ_OPTS_INIT(uz_target_opts, topts, .base_path = a->base, .sources = UZ_SOURCE_BTF);
+	struct uz_error err = { 0 };
+	struct uz_target *t = NULL;
+	const void *raw;
+	uint32_t len = 0;
+	int rc;
+
+	rc = uz_target_load(a->input, &topts, &t, &err);
+	if (rc) {
+		fprintf(stderr, "userize btf: %s\n", err.msg);
+		return 2;
+	}
+	raw = btf__raw_data(uz_target_btf(t), &len);
+	rc = raw ? uz_write_file_atomic(a->output, raw, len, &err) :
+		   uz_err_set(&err, -ENOMEM, "out of memory");
+	uz_target_free(t);
+	if (rc) {
+		fprintf(stderr, "userize btf: %s\n", err.msg);
+		return 2;
+	}
+	if (!a->quiet)
+		fprintf(stderr, "%s: split BTF on %s -> %s (%u bytes)\n", a->input, a->base,
+			a->output, len);
+	return 0;
+}
+
 static int btf_extract(const struct btf_args *a)
 {
 	struct uz_error err = { 0 };
@@ -85,7 +140,14 @@ static int btf_extract(const struct btf_args *a)
 	char what[512];
 	int rc;
 
+	if (a->base)
+		return btf_extract_split(a);
 	rc = uz_kimage_extract_btf_file(a->input, &btf, &btf_len, what, sizeof(what), &err);
+	if (rc == -EINVAL && is_split_file(a->input)) {
+		fprintf(stderr, "userize btf: %s: kernel-module split BTF: give --base, the BTF of the vmlinux it was built for\n",
+			a->input);
+		return 2;
+	}
 	if (rc) {
 		fprintf(stderr, "userize btf: %s\n", err.msg);
 		return rc == -ENODATA ? 1 : 2;

@@ -27,7 +27,7 @@ static void matrix_usage(FILE *f)
 		"  --targets PATH...  target files or directories (all following arguments\n"
 		"                     up to the next option)\n"
 		"  --fields           no object: offset, size and kernel struct.field of every\n"
-		"                     field of every uapi view (uapi/userize/*.h) on each\n"
+		"                     field of every uapi view (uapi/userize/bpf/*.h) on each\n"
 		"                     kernel; default target /sys/kernel/btf/vmlinux\n"
 		"  --json             [{kernel, path, error, records: {OBJ: [record...]}}]\n"
 		"                     --fields: [{kernel, path, error, fields: [{field,\n"

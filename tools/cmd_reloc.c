@@ -21,6 +21,7 @@ struct reloc_args {
 	const char *report;
 	unsigned int sources;
 	bool no_tags;
+	bool cross_endian;
 };
 
 static void reloc_usage(FILE *f, bool explain)
@@ -28,7 +29,7 @@ static void reloc_usage(FILE *f, bool explain)
 	if (explain)
 		fprintf(f,
 			"usage: userize explain OBJ [--target PATH] [--target-format F] [--base PATH]\n"
-			"                       [--no-userize]\n"
+			"                       [--no-userize] [--allow-cross-endian]\n"
 			"\n"
 			"For every CO-RE relocation of OBJ that is poisoned or fails against the\n"
 			"target: the source spec, each candidate type tried and why it was rejected,\n"
@@ -36,31 +37,41 @@ static void reloc_usage(FILE *f, bool explain)
 			"its instruction is dead code (an existence check rules it out on that\n"
 			"kernel, so the verifier drops it) or reachable (the kernel refuses it).\n"
 			"Exit status: 0 all resolve or every poisoned instruction is dead code,\n"
-			"1 some poisoned instruction is reachable or a relocation fails, 2 bad input.\n");
+			"1 some poisoned instruction is reachable or a relocation fails, 2 bad input\n"
+			"(an object relocated before, a target of the other byte order).\n");
 	else
 		fprintf(f,
 			"usage: userize reloc OBJ [--target PATH] -o OUT.o [--report json|text]\n"
 			"                     [--target-format F] [--base PATH] [--no-userize]\n"
+			"                     [--allow-cross-endian]\n"
 			"\n"
 			"Relocate every CO-RE record of the BPF object OBJ against the target's\n"
 			"types and write OUT.o, whose CO-RE records are consumed (plain libbpf loads\n"
 			"it, even on a kernel without BTF). OUT.o is written atomically.\n"
 			"\n"
-			"  -t, --target PATH  raw BTF, vmlinux ELF, vmlinuz, kernel .deb, or module BTF\n"
+			"  -t, --target PATH  raw BTF, vmlinux ELF, vmlinuz, kernel .deb, or a kernel\n"
+			"                     module (.ko or raw split BTF, with --base)\n"
 			"                     (default: /sys/kernel/btf/vmlinux)\n"
 			"      --target-format F  auto (default): BTF where the target has it, else\n"
 			"                     its DWARF (a vmlinux from a -dbg package); btf, dwarf,\n"
 			"                     archive or tracefs: only that source\n"
-			"  -b, --base PATH    base BTF when the target is kernel-module split BTF\n"
+			"  -b, --base PATH    base (vmlinux) BTF when the target is a kernel module\n"
 			"  -o, --output FILE  relocated object (may be omitted with --report)\n"
 			"  -r, --report FMT   json: array of records on stdout; text: a table on stdout\n"
 			"      --no-userize   ignore userize tags (plain libbpf semantics)\n"
+			"      --allow-cross-endian  relocate an object of one byte order against a\n"
+			"                     kernel of the other (refused by default)\n"
+			"\n"
+			"OUT.o records the kernel it was relocated for (.note.userize); an object\n"
+			"relocated before is refused. An object without CO-RE records is written\n"
+			"unchanged.\n"
 			"\n"
 			"Poisoned instructions that the program reaches are warned about one by one\n"
 			"on stderr (the kernel will refuse the program); those in dead code, ruled\n"
 			"out by existence checks on that kernel, are summed up in one line.\n"
 			"Exit status: 0 relocated (poisoned records are reported on stderr),\n"
-			"1 a relocation failed (nothing written), 2 bad input or usage.\n");
+			"1 a relocation failed (nothing written), 2 bad input or usage (an object\n"
+			"relocated before, a target of the other byte order).\n");
 }
 
 static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
@@ -72,6 +83,7 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 		{ "report", required_argument, NULL, 'r' },
 		{ "no-userize", no_argument, NULL, 'n' },
 		{ "target-format", required_argument, NULL, 'F' },
+		{ "allow-cross-endian", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -86,6 +98,7 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 		case 'o': a->out = optarg; break;
 		case 'r': a->report = optarg; break;
 		case 'n': a->no_tags = true; break;
+		case 'E': a->cross_endian = true; break;
 		case 'F':
 			if (uz_source_kind_parse(optarg, &a->sources)) {
 				fprintf(stderr, "userize: --target-format takes auto, btf, dwarf, archive or tracefs, not '%s'\n",
@@ -118,12 +131,22 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 static int open_both(const struct reloc_args *a, struct uz_object **obj, struct uz_target **tgt)
 {
 	UZ_OPTS_INIT(uz_target_opts, topts, .base_path = a->base, .sources = a->sources);
+	struct uz_relocated_info rf;
 	struct uz_error err = { 0 };
 
 	*obj = NULL;
 	*tgt = NULL;
+
 	if (uz_object_open(a->obj, NULL, obj, &err)) {
 		fprintf(stderr, "userize: %s\n", err.msg);
+		return 2;
+	}
+	if (uz_object_relocated_for(*obj, &rf) == 1) {
+		fprintf(stderr, "userize: %s is a relocated object: it was relocated for kernel %s (%s%s%s) and its CO-RE records are consumed; give the original object\n",
+			a->obj, *rf.release ? rf.release : "of unknown release", rf.target,
+			*rf.build_id ? ", build id " : "", rf.build_id);
+		uz_object_free(*obj);
+		*obj = NULL;
 		return 2;
 	}
 	if (uz_target_load(a->target, &topts, tgt, &err)) {
@@ -165,6 +188,12 @@ static void warn_poisoned(const struct uz_relocation *rel)
 			dead);
 }
 
+/* Relocation errors that are the input's fault (exit 2), not a record's. */
+static bool bad_input(int code)
+{
+	return code == -ENOMEM || code == -EALREADY || code == -ENOEXEC;
+}
+
 int uz_cmd_reloc(int argc, char **argv)
 {
 	UZ_OPTS_INIT(uz_reloc_opts, ropts);
@@ -182,13 +211,17 @@ int uz_cmd_reloc(int argc, char **argv)
 	if (rc)
 		return rc;
 	ropts.no_userize_tags = a.no_tags;
+	ropts.allow_cross_endian = a.cross_endian;
 	/* with a report requested, show every record, failures included */
 	ropts.allow_errors = a.report != NULL;
 	if (uz_object_relocate(obj, tgt, &ropts, &rel, &err)) {
 		fprintf(stderr, "userize reloc: %s\n", err.msg);
-		rc = err.code == -ENOMEM ? 2 : 1;
+		rc = bad_input(err.code) ? 2 : 1;
 		goto out;
 	}
+	if (!uz_object_core_relo_cnt(obj))
+		fprintf(stderr, "userize reloc: note: %s has no CO-RE relocations: %s\n", a.obj,
+			a.out ? "written unchanged" : "nothing to relocate");
 	if (a.report && !strcmp(a.report, "json"))
 		uz_relocation_write_json(rel, stdout);
 	else if (a.report)
@@ -232,6 +265,7 @@ int uz_cmd_explain(int argc, char **argv)
 	if (rc)
 		return rc;
 	ropts.no_userize_tags = a.no_tags;
+	ropts.allow_cross_endian = a.cross_endian;
 	if (uz_object_relocate(obj, tgt, &ropts, &rel, &err)) {
 		fprintf(stderr, "userize explain: %s\n", err.msg);
 		rc = 2;

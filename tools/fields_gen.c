@@ -4,7 +4,7 @@
  * `userize matrix --fields`. Owns the rule "which members are view fields".
  *
  * Input: a BPF object compiled with -g -fno-eliminate-unused-debug-types
- * from a file that includes every uapi/userize/\*.h header, so its DWARF
+ * from a file that includes every uapi/userize/bpf/\*.h header, so its DWARF
  * holds every view even though nothing uses them (BTF would only hold the
  * types a program uses). A view is a struct or union carrying a
  * btf_decl_tag "userize:kernel=..." (UZ_KERNEL); its fields are its named

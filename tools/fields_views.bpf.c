@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * tools/fields_views.bpf.c: the first stage of `userize matrix --fields`.
- * Includes every uapi/userize/\*.h view header (fields_views.h is written by
+ * Includes every uapi/userize/bpf/\*.h view header (fields_views.h is written by
  * tools/CMakeLists.txt from a glob, so a new header is picked up by the next
  * build) and is compiled with -g -fno-eliminate-unused-debug-types, so that
  * its DWARF describes every view; uz-fields-gen reads that DWARF and writes

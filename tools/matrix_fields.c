@@ -4,7 +4,7 @@
  * every kernel (offset, size, the kernel struct.field it resolved to), or
  * that the kernel lacks it. No object is needed: the program that touches
  * every view field (generated at build time by uz-fields-gen from all
- * uapi/userize/\*.h headers, see tools/CMakeLists.txt) is embedded in this
+ * uapi/userize/bpf/\*.h headers, see tools/CMakeLists.txt) is embedded in this
  * binary. Per field it holds a field_exists, a byte_off and a byte_sz
  * relocation; this file turns their results into one answer per field.
  *

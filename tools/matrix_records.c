@@ -319,8 +319,16 @@ int mx_run_objects(struct matrix *m)
 	for (i = 0; i < m->nobj; i++) {
 		struct uz_error err = { 0 };
 
+		struct uz_relocated_info rf;
+
 		if (uz_object_open(m->objs[i].path, NULL, &m->objs[i].obj, &err)) {
 			fprintf(stderr, MX_PROG ": %s\n", err.msg);
+			return 2;
+		}
+		if (uz_object_relocated_for(m->objs[i].obj, &rf) == 1) {
+			fprintf(stderr, MX_PROG ": %s is a relocated object (relocated for kernel %s, %s): its CO-RE records are consumed; give the original object\n",
+				m->objs[i].path, *rf.release ? rf.release : "of unknown release",
+				rf.target);
 			return 2;
 		}
 	}

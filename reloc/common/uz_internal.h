@@ -53,6 +53,12 @@ static inline void uz_put32(void *p, uint32_t v, bool swap)
 		v = uz_bswap32(v);
 	memcpy(p, &v, sizeof(v));
 }
+static inline void uz_put64(void *p, uint64_t v, bool swap)
+{
+	if (swap)
+		v = uz_bswap64(v);
+	memcpy(p, &v, sizeof(v));
+}
 static inline void uz_put16(void *p, uint16_t v, bool swap)
 {
 	if (swap)
@@ -64,6 +70,9 @@ static inline bool uz_host_is_big_endian(void)
 {
 	return __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
 }
+
+/* 64-bit FNV-1a of @len bytes (digest.c). */
+uint64_t uz_fnv1a64(const void *data, size_t len);
 
 /* Read a whole file into a malloc'ed buffer (NUL-terminated, not counted). */
 int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error *err);

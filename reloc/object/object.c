@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "target/btf_check.h"
+#include "object/note.h"
 #include "object/object.h"
 
 #ifndef EM_BPF
@@ -229,10 +230,18 @@ static int parse_btf_parts(struct uz_object *obj, const uint8_t *btf, size_t btf
 	char what[300];
 	int r;
 
-	if (!btf)
+	if (!btf && ext)
 		return uz_err_set(err, -ENOENT,
-				  "%s: no .BTF section: compile with clang -g so the object carries BTF",
+				  "%s: .BTF.ext but no .BTF section: compile with clang -g so the object carries BTF",
 				  obj->name);
+	if (!btf) {
+		/* no CO-RE records: nothing to relocate, the object passes through */
+		obj->btf = btf__new_empty();
+		if (!obj->btf)
+			return uz_err_set(err, -ENOMEM, "out of memory");
+		return link_core_secs(obj, err);
+	}
+	obj->has_btf = true;
 	snprintf(what, sizeof(what), "%s .BTF", obj->name);
 	r = uz_btf_parse_checked(btf, btf_len, what, &obj->btf, err);
 	if (r)
@@ -282,6 +291,12 @@ static int read_elf(struct uz_object *obj, struct uz_error *err)
 			       elf_errmsg(-1));
 		goto out;
 	}
+	if (nsec == 0 || ehdr.e_shoff > obj->image_len ||
+	    (uint64_t)nsec * ehdr.e_shentsize > obj->image_len - ehdr.e_shoff) {
+		r = uz_err_set(err, -ENOEXEC, "%s: the section header table lies past the end of the file (%zu bytes): truncated?",
+			       obj->name, obj->image_len);
+		goto out;
+	}
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		const char *name;
@@ -326,6 +341,12 @@ static int read_elf(struct uz_object *obj, struct uz_error *err)
 			ext_len = sh.sh_size;
 			obj->btf_ext_off = sh.sh_offset;
 			obj->btf_ext_len = sh.sh_size;
+		} else if (strcmp(name, UZ_NOTE_SECTION) == 0 && sh.sh_type == SHT_NOTE) {
+			r = uz_note_parse(obj->image + sh.sh_offset, sh.sh_size, obj->swap,
+					  &obj->relocated_for, obj->name, err);
+			if (r)
+				goto out;
+			obj->relocated = true;
 		}
 	}
 	r = read_funcs_refs(obj, elf, err);
@@ -469,6 +490,15 @@ void uz_object_free(struct uz_object *obj)
 bool uz_object_is_big_endian(const struct uz_object *obj)
 {
 	return obj->big_endian;
+}
+
+int uz_object_relocated_for(const struct uz_object *obj, struct uz_relocated_info *info)
+{
+	if (!obj || !obj->relocated)
+		return 0;
+	if (info)
+		*info = obj->relocated_for;
+	return 1;
 }
 
 size_t uz_object_core_relo_cnt(const struct uz_object *obj)

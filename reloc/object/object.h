@@ -36,6 +36,9 @@ struct uz_object {
 	/* CO-RE section i applies to secs[core_sec_prog[i]] */
 	size_t *core_sec_prog;
 	bool owned_by_parts;       /* built by uz_object_from_parts(): no ELF image */
+	bool has_btf;              /* the file has .BTF (else btf is empty) */
+	bool relocated;            /* has .note.userize: written by uz_relocation_write */
+	struct uz_relocated_info relocated_for;
 };
 
 /* Decode/encode one instruction between file order and host order. */

@@ -474,26 +474,3 @@ int uz_btf_parse_checked(const uint8_t *data, size_t len, const char *what,
 {
 	return uz_btf_parse_indexed(data, len, what, NULL, NULL, out, err);
 }
-
-int uz_btf_parse_split_checked(const char *path, struct btf *base, struct uz_name_index *idx,
-			       struct btf **out, struct uz_error *err)
-{
-	struct btf *btf;
-	int r;
-
-	*out = NULL;
-	btf = btf__parse_raw_split(path, base);
-	if (!btf) {
-		r = -errno;
-		return uz_err_set(err, r ? r : -EINVAL,
-				  "%s: not valid split BTF on top of the base (kernel module BTF must be a raw BTF file such as /sys/kernel/btf/MODULE): %s",
-				  path, strerror(r < 0 ? -r : EINVAL));
-	}
-	r = uz_btf_check_index(btf, btf__type_cnt(base), path, idx, NULL, 0, err);
-	if (r) {
-		btf__free(btf);
-		return r;
-	}
-	*out = btf;
-	return 0;
-}

@@ -37,10 +37,5 @@ int uz_btf_parse_checked(const uint8_t *data, size_t len, const char *what,
 int uz_btf_parse_indexed(const uint8_t *data, size_t len, const char *what,
 			 struct uz_name_index *idx, void *reuse, struct btf **out,
 			 struct uz_error *err);
-/* Parse the raw split BTF file @path on top of @base (libbpf 1.1 can only
- * build split BTF from a file), then check the split part and, if @idx is
- * not NULL, index base and split types. */
-int uz_btf_parse_split_checked(const char *path, struct btf *base, struct uz_name_index *idx,
-			       struct btf **out, struct uz_error *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include "target/kimage/kimage.h"
 #include "target/kinfo.h"
 #include "target/source.h"
+#include "target/split_btf.h"
 
 #define UZ_SYSFS_VMLINUX "/sys/kernel/btf/vmlinux"
 #define UZ_SYSFS_MAGIC 0x62656572 /* statfs f_type of sysfs */
@@ -44,12 +45,18 @@ static int parse_any(const char *name, uint8_t *owned, const uint8_t *data, size
 		     struct uz_name_index *idx, struct btf **out, struct uz_kimage_info *info,
 		     struct uz_error *err)
 {
+	const uint8_t *split;
 	uint8_t *btf = NULL;
 	size_t btf_len = 0;
 	int r;
 
 	if (info)
 		memset(info, 0, sizeof(*info));
+	if (uz_split_btf_find(data, len, &split, &btf_len)) {
+		free(owned);
+		return uz_err_set(err, -EINVAL, "%s: kernel-module split BTF: give --base (base_path), the BTF of the vmlinux it was built for",
+				  name);
+	}
 	if (is_raw_btf(data, len)) {
 		if (info)
 			snprintf(info->what, sizeof(info->what), "raw BTF");
@@ -133,6 +140,30 @@ static int set_prov_info(struct uz_target *t, const struct uz_kimage_info *info)
 	return r;
 }
 
+/*
+ * Module split BTF (raw, or a .ko) from @in on top of @base_path: the
+ * module is read first, so a missing file is named as such.
+ */
+static int load_split(struct uz_target *t, const struct uz_source_input *in,
+		      const char *base_path, struct uz_kimage_info *info, struct uz_error *err)
+{
+	uint8_t *data = NULL;
+	size_t len = in->len;
+	int r = 0;
+
+	if (!in->data)
+		r = uz_read_file(in->path, &data, &len, err);
+	r = r ?: load_path(base_path, &t->base, NULL, info, err);
+	if (r == 0 && !t->base)
+		r = -EINVAL;
+	r = r ?: uz_split_btf_parse(in->data ? in->data : data, len, t->name, t->base, &t->idx,
+				    &t->btf, err);
+	free(data);
+	r = r ?: uz_target_set_prov(t, &t->prov.base_path, base_path);
+	snprintf(info->what, sizeof(info->what), "split BTF on %s", base_path);
+	return r;
+}
+
 static int btf_open(struct uz_target *t, const struct uz_source_input *in, struct uz_error *err)
 {
 	const struct uz_target_opts *o = in->opts;
@@ -140,16 +171,11 @@ static int btf_open(struct uz_target *t, const struct uz_source_input *in, struc
 	struct uz_kimage_info info;
 	int r;
 
-	if (in->data)
+	memset(&info, 0, sizeof(info));
+	if (base_path || (in->path && is_sysfs_module(in->path))) {
+		r = load_split(t, in, base_path ? base_path : UZ_SYSFS_VMLINUX, &info, err);
+	} else if (in->data) {
 		r = parse_any(t->name, NULL, in->data, in->len, &t->idx, &t->btf, &info, err);
-	else if (base_path || is_sysfs_module(in->path)) {
-		if (!base_path)
-			base_path = UZ_SYSFS_VMLINUX;
-		r = load_path(base_path, &t->base, NULL, &info, err);
-		r = r ?: uz_btf_parse_split_checked(in->path, t->base, &t->idx, &t->btf, err);
-		if (!r)
-			r = uz_target_set_prov(t, &t->prov.base_path, base_path);
-		snprintf(info.what, sizeof(info.what), "split BTF on %s", base_path);
 	} else {
 		r = load_path(in->path, &t->btf, &t->idx, &info, err);
 	}

@@ -3,10 +3,13 @@
  * tests/checks/check_proctop.c: proctop's check. A forked child with a known
  * comm, uid and gid sleeps a known number of times; what the program read
  * through task_struct_user must be exactly that child, and this process's
- * own entry must carry this process's ids.
+ * own entry must carry this process's ids. Kernel threads that ps shows idle
+ * ('I', TASK_IDLE) and that the program saw switch out idle read 'I' too.
  */
 #include "checks.h"
 
+#include <dirent.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -27,6 +30,64 @@ static void child_main(void)
 	for (i = 0; i < CHILD_SLEEPS; i++)
 		uzc_sleep_ms(20);
 	_exit(0);
+}
+
+/* The state letter and parent of /proc/@pid/stat; false if unreadable. */
+static bool proc_state(int pid, char *state, int *ppid)
+{
+	char path[64], buf[512], *p;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && sscanf(p + 1, " %c %d", state, ppid) == 2;
+}
+
+/*
+ * Every kernel thread (child of kthreadd, pid 2) that /proc shows as 'I'
+ * and that the program last saw switch out with the TASK_IDLE bits must
+ * read 'I' in proctop's table, as in ps. At least one must exist: idle
+ * kworkers and RCU threads switch out idle all the time.
+ */
+static void check_idle_kthreads(struct uzc *c, struct uz_runner *r)
+{
+	unsigned int seen = 0, wrong = 0;
+	struct proctop_entry e;
+	struct dirent *d;
+	char st, letter;
+	int pid, ppid;
+	DIR *dir;
+
+	dir = opendir("/proc");
+	if (!dir) {
+		uzc_fail(c, "cannot open /proc");
+		return;
+	}
+	while ((d = readdir(dir))) {
+		pid = atoi(d->d_name);
+		if (pid <= 2 || !proc_state(pid, &st, &ppid) || ppid != 2 || st != 'I')
+			continue;
+		if (proctop_lookup(r, pid, &e) ||
+		    (e.last_state & UZ_STATE_IDLE) != UZ_STATE_IDLE)
+			continue;
+		letter = proctop_state_char(e.last_state);
+		seen++;
+		if (letter != 'I') {
+			wrong++;
+			uzc_note(c, "kernel thread %d (%.16s): ps 'I', proctop '%c' (state 0x%x)",
+				 pid, e.comm, letter, e.last_state);
+		}
+	}
+	closedir(dir);
+	uzc_true(c, "an idle kernel thread seen switching out idle", seen > 0);
+	uzc_eq(c, "idle kernel threads proctop shows other than 'I'", wrong, 0);
 }
 
 void check_proctop(struct uzc *c)
@@ -89,6 +150,7 @@ void check_proctop(struct uzc *c)
 	uzc_eq(c, "self gid", e.gid, getgid());
 	e.comm[PROCTOP_COMM_LEN - 1] = 0;
 	uzc_streq(c, "self comm", e.comm, comm);
+	check_idle_kthreads(c, &r);
 out:
 	uz_runner_close(&r);
 }

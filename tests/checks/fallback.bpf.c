@@ -7,8 +7,8 @@
  * it (6.11+), else the timespec64 the older kernels keep. It records which
  * path ran, so a test can see the fallback taken on old kernels only.
  */
-#include <userize/fs.h>
-#include <userize/tp.h>
+#include <userize/bpf/fs.h>
+#include <userize/bpf/tp.h>
 #include "fallback.h"
 
 char LICENSE[] SEC("license") = "GPL";

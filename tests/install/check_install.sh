@@ -3,7 +3,7 @@
 # with pkg-config (shared and static) and with CMake's find_package(); the
 # installed commands (userize, uzvm) must run from the prefix.
 set -euo pipefail
-build=$1 src=$2 extra=${3:-}
+build=$1 src=$2 extra=${3:-} bpfclang=${4:?BPF clang}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
@@ -21,6 +21,15 @@ cp "$src/consumer.cmake.txt" "$tmp/cm/CMakeLists.txt"
 cmake -S "$tmp/cm" -B "$tmp/cm/b" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_C_FLAGS="$extra" -DCMAKE_EXE_LINKER_FLAGS="$extra" >/dev/null
 cmake --build "$tmp/cm/b" >/dev/null
 "$tmp/cm/b/consumer"
+# BPF side: <userize/bpf/*.h> under bpf_includedir, beside (not inside) the
+# C API's <userize/userize.h>; a program builds with only that -I.
+bpfinc=$(pkg-config --variable=bpf_includedir userize)
+test -f "$bpfinc/userize/bpf/view.h" && test -f "$bpfinc/userize/userize.h"
+test ! -e "$bpfinc/userize/task.h"
+multiarch=$(cc -print-multiarch)
+"$bpfclang" -g -O2 -target bpfel -Wall -Werror -I"$bpfinc" -I/usr/include/"$multiarch" \
+	-c "$src/bpf_consumer.bpf.c" -o "$tmp/bpf_consumer.o"
+test -s "$tmp/bpf_consumer.o"
 # The installed commands run from the prefix alone.
 "$tmp/prefix/bin/userize" matrix --help | grep -q -- '--fields'
 "$tmp/prefix/bin/uzvm" --help | grep -q 'BOOT-FAIL'

@@ -5,8 +5,8 @@
  * relocation poisons the read; the verifier must reject it and the runner
  * must name the field. Used by live_report.c only.
  */
-#include <userize/block.h>
-#include <userize/tp.h>
+#include <userize/bpf/block.h>
+#include <userize/bpf/tp.h>
 
 char LICENSE[] SEC("license") = "GPL";
 

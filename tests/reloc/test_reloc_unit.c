@@ -817,16 +817,65 @@ static void test_cli_reloc_ok(void **state)
 	memcpy(&core_len, img + data + 28, 4);
 	assert_int_equal(core_len, 0);
 	free(img);
-	/* the output of a relocation is not relocatable again (no records) */
+	/* the output of a relocation is refused by name, never a silent no-op */
 	rc = uzt_run(buf, sizeof(buf), "%s reloc %s --target %s --report text", cli, out, t_new);
-	assert_int_equal(rc, 0);
-	assert_non_null(strstr(buf, "0 relocations"));
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(buf, "is a relocated object: it was relocated for kernel"));
 	/* usage errors */
 	assert_int_equal(uzt_run(NULL, 0, "%s reloc", cli), 2);
 	assert_int_equal(uzt_run(NULL, 0, "%s reloc %s --report xml", cli, basic_obj), 2);
 	assert_int_equal(uzt_run(NULL, 0, "%s frobnicate", cli), 2);
 	assert_int_equal(uzt_run(NULL, 0, "%s reloc %s --target /nonexistent -o %s", cli, basic_obj, out), 2);
 	assert_int_equal(uzt_run(NULL, 0, "%s --help", cli), 0);
+}
+
+/* No .BTF, no CO-RE records: relocates to nothing, written byte for byte. */
+static void test_passthrough(void **state)
+{
+	char out[PATH_MAX], buf[8192];
+	struct uz_relocation *rel = NULL;
+	struct uz_target *tgt = NULL;
+	struct uz_object *obj = NULL;
+	struct uz_error err = { 0 };
+	uint8_t *in_img, *out_img;
+	size_t n_in, n_out, len;
+	void *data;
+
+	(void)state;
+	in_img = slurp(PLAIN_OBJ, &n_in);
+	assert_false(find_section(in_img, n_in, ".BTF", &(size_t){ 0 }, &(size_t){ 0 }, &(size_t){ 0 }));
+	assert_int_equal(uz_object_open(PLAIN_OBJ, NULL, &obj, &err), 0);
+	assert_int_equal(uz_object_core_relo_cnt(obj), 0);
+	assert_int_equal(uz_object_relocated_for(obj, NULL), 0);
+	assert_int_equal(uz_object_check_kernel(obj, NULL, &err), 0);
+	assert_int_equal(uz_target_load(t_new, NULL, &tgt, &err), 0);
+	assert_int_equal(uz_object_relocate(obj, tgt, NULL, &rel, &err), 0);
+	assert_int_equal(uz_relocation_record_cnt(rel), 0);
+	assert_int_equal(uz_relocation_write_mem(rel, &data, &len, &err), 0);
+	assert_int_equal(len, n_in);
+	assert_memory_equal(data, in_img, n_in);
+	free(data);
+	uz_relocation_free(rel);
+	uz_target_free(tgt);
+	uz_object_free(obj);
+
+	snprintf(out, sizeof(out), "%s/plain.o", tmpdir);
+	assert_int_equal(uzt_run(buf, sizeof(buf), "%s reloc %s --target %s -o %s", cli, PLAIN_OBJ,
+				 t_new, out), 0);
+	assert_non_null(strstr(buf, "has no CO-RE relocations: written unchanged"));
+	out_img = slurp(out, &n_out);
+	assert_int_equal(n_out, n_in);
+	assert_memory_equal(out_img, in_img, n_in);
+	free(out_img);
+	free(in_img);
+}
+
+/* Fields added to uz_reloc_opts start at the first version's sizeof (two
+ * bools after the size: 2 * sizeof(size_t)), never in its tail padding. */
+static void test_reloc_opts_layout(void **state)
+{
+	(void)state;
+	assert_int_equal(offsetof(struct uz_reloc_opts, allow_cross_endian), 2 * sizeof(size_t));
 }
 
 int main(void)
@@ -848,6 +897,8 @@ int main(void)
 		cmocka_unit_test(test_target_provenance_running),
 		cmocka_unit_test(test_bad_objects),
 		cmocka_unit_test(test_cli_reloc_ok),
+		cmocka_unit_test(test_passthrough),
+		cmocka_unit_test(test_reloc_opts_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

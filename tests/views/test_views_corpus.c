@@ -174,7 +174,7 @@ static void check_kernel(struct uz_object *obj, const char *dir, const struct ke
 		      "task_struct.pid at %llu\n", k->file, fields,
 		      NELEM(absent) + (split ? NELEM(timespec_members) : NELEM(split_members)),
 		      (unsigned long long)r->new_value);
-	r = find(rel, "skb_drop_reason___uz::SKB_DROP_REASON_NO_SOCKET", UZ_ENUMVAL_VALUE);
+	r = find(rel, "skb_drop_reason___uz::SKB_DROP_REASON_NO_SOCKET___uz", UZ_ENUMVAL_VALUE);
 	assert_non_null(r);
 	assert_int_equal(r->result, UZ_RESULT_OK);
 	if (k->no_socket)

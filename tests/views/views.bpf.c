@@ -4,11 +4,11 @@
  * (existence + byte offset), so that a relocation report of this object says
  * where each view field lands on a given kernel. Never loaded.
  */
-#include <userize/block.h>
-#include <userize/fs.h>
-#include <userize/net.h>
-#include <userize/task.h>
-#include <userize/tp.h>
+#include <userize/bpf/block.h>
+#include <userize/bpf/fs.h>
+#include <userize/bpf/net.h>
+#include <userize/bpf/task.h>
+#include <userize/bpf/tp.h>
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -77,9 +77,9 @@ int views_probe(void *ctx)
 	PROBE(ino, i_mtime_sec); PROBE(ino, i_mtime_nsec); PROBE(ino, i_ctime_sec);
 	PROBE(ino, i_ctime_nsec); PROBE(ino, i_mtime_ts.tv_sec); PROBE(ino, i_ctime_ts.tv_sec);
 
-	if (bpf_core_enum_value_exists(enum skb_drop_reason___uz, SKB_DROP_REASON_NO_SOCKET))
-		sum += bpf_core_enum_value(enum skb_drop_reason___uz, SKB_DROP_REASON_NO_SOCKET);
-	if (bpf_core_enum_value_exists(enum skb_drop_reason___uz, SKB_DROP_REASON_NOT_SPECIFIED))
-		sum += bpf_core_enum_value(enum skb_drop_reason___uz, SKB_DROP_REASON_NOT_SPECIFIED);
+	if (bpf_core_enum_value_exists(enum skb_drop_reason___uz, SKB_DROP_REASON_NO_SOCKET___uz))
+		sum += bpf_core_enum_value(enum skb_drop_reason___uz, SKB_DROP_REASON_NO_SOCKET___uz);
+	if (bpf_core_enum_value_exists(enum skb_drop_reason___uz, SKB_DROP_REASON_NOT_SPECIFIED___uz))
+		sum += bpf_core_enum_value(enum skb_drop_reason___uz, SKB_DROP_REASON_NOT_SPECIFIED___uz);
 	return (int)sum;
 }

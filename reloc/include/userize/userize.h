@@ -94,8 +94,9 @@ UZ_API int uz_source_kind_parse(const char *s, unsigned int *mask);
 
 struct uz_target_opts {
 	size_t sz;
-	/* Base BTF for split (kernel module) BTF; the default for a module
-	 * file is /sys/kernel/btf/vmlinux. Ignored for non-split inputs. */
+	/* Base BTF for split (kernel module) BTF: raw split BTF or a module
+	 * ELF (.ko). Required for module files; /sys/kernel/btf/MODULE
+	 * defaults to /sys/kernel/btf/vmlinux. */
 	const char *base_path;
 	/* Name shown in reports; default: the path. */
 	const char *name;
@@ -177,6 +178,36 @@ UZ_API bool uz_object_is_big_endian(const struct uz_object *obj);
 /* Number of CO-RE relocation records in .BTF.ext. */
 UZ_API size_t uz_object_core_relo_cnt(const struct uz_object *obj);
 
+/*
+ * Which kernel a relocated object was relocated for: uz_relocation_write()
+ * records it in a non-allocated ELF note section, .note.userize (plain
+ * libbpf ignores it). Strings are "" when the target did not say.
+ */
+struct uz_relocated_info {
+	char target[256];        /* the target's name (path) as given to reloc */
+	char release[128];       /* kernel release, e.g. "6.1.0-56-cloud-amd64" */
+	char build_id[128];      /* GNU build id of the kernel, hex */
+	char btf_digest[40];     /* "fnv1a64:<16 hex digits>" of the target's raw BTF */
+	char source[16];         /* "btf", "dwarf", "archive", "tracefs" */
+};
+
+/* 1 and *@info filled if @obj was written by uz_relocation_write*() (its
+ * CO-RE records are consumed: relocating it again would change nothing),
+ * 0 if not. */
+UZ_API int uz_object_relocated_for(const struct uz_object *obj, struct uz_relocated_info *info);
+
+/*
+ * Can @obj be loaded as is on the kernel @target describes (NULL: the
+ * running kernel, by uname release, /sys/kernel/notes build id and the
+ * /sys/kernel/btf/vmlinux digest)? 0 if it was relocated for that kernel
+ * (every identity both sides know agrees: build id, release, BTF digest),
+ * or if it has no CO-RE records at all (it runs anywhere). -EXDEV with a
+ * message naming both kernels if it was relocated for another one, -ENODATA
+ * if it has CO-RE records that were never relocated.
+ */
+UZ_API int uz_object_check_kernel(const struct uz_object *obj, const struct uz_target *target,
+				  struct uz_error *err);
+
 /* ---- relocation -------------------------------------------------------- */
 
 enum uz_result {
@@ -228,11 +259,24 @@ struct uz_reloc_opts {
 	bool allow_errors;
 	/* Ignore userize decl tags: plain libbpf semantics only. */
 	bool no_userize_tags;
+	/* Fields below start at or past the size of the first version of this
+	 * struct (an older library then refuses them rather than reading its
+	 * tail padding), hence the explicit padding. */
+	unsigned char reserved0[sizeof(size_t) - 2];
+	/* Relocate an object of one byte order against a target of the other
+	 * (refused by default: the program cannot run on that kernel). */
+	bool allow_cross_endian;
 };
 
 /*
  * Resolve every CO-RE record of @obj against @target. @obj is not modified;
- * the patched instructions and the report live in *@out.
+ * the patched instructions and the report live in *@out. @obj and @target
+ * are borrowed: both must outlive *@out (writing it records @target's
+ * identity). An object relocated before is refused (-EALREADY, naming the
+ * kernel it was relocated for), as is a target of the other byte order
+ * (-ENOEXEC) unless opts->allow_cross_endian. An object without CO-RE
+ * records (and possibly without .BTF) relocates to zero records and is
+ * written unchanged.
  * Without opts->allow_errors, any record that libbpf would refuse makes the
  * call fail with a message naming section, instruction and record.
  */
@@ -260,7 +304,9 @@ UZ_API const void *uz_relocation_insns(const struct uz_relocation *rel,
 /*
  * Write the relocated object to @path atomically (temporary file in the same
  * directory, then rename): the program sections carry the patched
- * instructions and .BTF.ext carries no CO-RE records any more.
+ * instructions, .BTF.ext carries no CO-RE records any more, and a
+ * .note.userize section records the target (see uz_object_relocated_for()).
+ * An object that had no CO-RE records is written byte for byte unchanged.
  */
 UZ_API int uz_relocation_write(const struct uz_relocation *rel, const char *path,
 			       struct uz_error *err);
@@ -287,6 +333,28 @@ UZ_API int uz_insns_relocate(void *insns, size_t insn_cnt, const char *section,
 			     const struct uz_target *target,
 			     const struct uz_reloc_opts *opts,
 			     struct uz_relocation **out, struct uz_error *err);
+
+/* ---- bpftool skeletons ------------------------------------------------ */
+
+struct bpf_object_skeleton; /* libbpf's <bpf/libbpf.h> */
+
+/*
+ * Relocate the object embedded in a `bpftool gen skeleton` skeleton before
+ * it is opened: s->data and s->data_sz are replaced by the relocated bytes,
+ * which *@relocated receives; free it after the skeleton is destroyed (the
+ * bpf_object reads them until then). @target NULL: the running kernel.
+ * Use it between NAME__create_skeleton() and bpf_object__open_skeleton()
+ * (NAME__open() does both at once):
+ *
+ *	skel = calloc(1, sizeof(*skel));
+ *	NAME__create_skeleton(skel);
+ *	uz_skeleton_relocate(skel->skeleton, NULL, NULL, &bytes, &err);
+ *	bpf_object__open_skeleton(skel->skeleton, NULL);
+ *	NAME__load(skel); NAME__attach(skel); ... NAME__destroy(skel); free(bytes);
+ */
+UZ_API int uz_skeleton_relocate(struct bpf_object_skeleton *s, const struct uz_target *target,
+				const struct uz_reloc_opts *opts, void **relocated,
+				struct uz_error *err);
 
 /*
  * Translate a verifier log that rejected a poisoned instruction

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * uapi/userize/task.h: process views (task_struct, cred, mm_struct) and the
+ * uapi/userize/bpf/task.h: process views (task_struct, cred, mm_struct) and the
  * derived helpers: parent pid, uid/gid through cred, state, start time.
  * Fields are only ever added (docs/uapi.md lists the kernels each resolves on).
  */
 #ifndef __USERIZE_TASK_H
 #define __USERIZE_TASK_H
 
-#include "../userize.h"
+#include "view.h"
 
 /* kuid_t / kgid_t: a struct wrapping the id since 3.5. */
 struct kid_user {
@@ -27,7 +27,7 @@ struct mm_struct_user {
 	unsigned long arg_start;
 } UZ_VIEW UZ_KERNEL("mm_struct");
 
-struct files_struct_user;	/* uapi/userize/fs.h */
+struct files_struct_user;	/* uapi/userize/bpf/fs.h */
 
 struct task_struct_user {
 	int pid;

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * uapi/userize/net.h: networking views (sk_buff, net_device, sock with its
+ * uapi/userize/bpf/net.h: networking views (sk_buff, net_device, sock with its
  * sock_common reached through dotted aliases) and their helpers.
  * Fields are only ever added (docs/uapi.md lists the kernels each resolves on).
  */
 #ifndef __USERIZE_NET_H
 #define __USERIZE_NET_H
 
-#include "../userize.h"
+#include "view.h"
 
 #define UZ_IFNAMSIZ 16
 

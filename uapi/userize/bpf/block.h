@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * uapi/userize/block.h: block IO views (request, request_queue, bio,
+ * uapi/userize/bpf/block.h: block IO views (request, request_queue, bio,
  * block_device, gendisk) and the disk helpers that follow whichever pointer
  * path the kernel has: request->rq_disk before 5.19 or request->q->disk;
  * bio->bi_disk before 5.12 or bio->bi_bdev->bd_disk.
@@ -9,7 +9,7 @@
 #ifndef __USERIZE_BLOCK_H
 #define __USERIZE_BLOCK_H
 
-#include "../userize.h"
+#include "view.h"
 
 #define UZ_DISK_NAME_LEN 32
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * uapi/userize/tp.h: views of classic tracepoint contexts (the records a
+ * uapi/userize/bpf/tp.h: views of classic tracepoint contexts (the records a
  * "tracepoint/..." program receives) whose layout the samples use, plus the
  * raw tracepoint argument accessor. Tracepoint records change between
  * kernels (kfree_skb gained "reason" in 5.17 and "rx_sk" in 6.12), so they
@@ -9,7 +9,7 @@
 #ifndef __USERIZE_TP_H
 #define __USERIZE_TP_H
 
-#include "../userize.h"
+#include "view.h"
 
 /*
  * enum skb_drop_reason (since 5.17). The "___uz" flavor suffix is dropped
@@ -17,8 +17,8 @@
  * bpf_core_enum_value() and only the ones used are listed here.
  */
 enum skb_drop_reason___uz {
-	SKB_DROP_REASON_NOT_SPECIFIED = 2,
-	SKB_DROP_REASON_NO_SOCKET = 3,
+	SKB_DROP_REASON_NOT_SPECIFIED___uz = 2,
+	SKB_DROP_REASON_NO_SOCKET___uz = 3,
 };
 
 /* skb:kfree_skb */

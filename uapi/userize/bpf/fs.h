@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * uapi/userize/fs.h: file views (files_struct, fdtable, file, inode) and the
+ * uapi/userize/bpf/fs.h: file views (files_struct, fdtable, file, inode) and the
  * helpers that walk from a task's descriptor table to an inode and read its
  * timestamps whatever shape the kernel gives them. Fields are only ever
  * added (docs/uapi.md lists the kernels each resolves on).

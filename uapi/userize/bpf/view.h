@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * uapi/userize.h: the BPF-side annotation macros and read helpers that every
- * userized view (uapi/userize/\*.h) and every program written against the
+ * uapi/userize/bpf/view.h: the BPF-side annotation macros and read helpers that every
+ * userized view (uapi/userize/bpf/\*.h) and every program written against the
  * views uses. Owns: UZ_VIEW, UZ_KERNEL(), UZ_ALIAS() and the UZ_READ_*()
  * helpers. Nothing here is kernel-version specific.
  *
