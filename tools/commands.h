@@ -7,5 +7,6 @@ int uz_cmd_reloc(int argc, char **argv);   /* userize reloc */
 int uz_cmd_explain(int argc, char **argv); /* userize explain */
 int uz_cmd_btf(int argc, char **argv);     /* userize btf extract */
 int uz_cmd_matrix(int argc, char **argv);  /* userize matrix */
+int uz_cmd_btfgen(int argc, char **argv);  /* userize btfgen */
 
 #endif
