@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include "commands.h"
 #include "common/uz_internal.h"
@@ -241,7 +242,13 @@ static int kernel_info(struct gen_kernel *k, const struct uz_target *t, const ch
 	char distro[128];
 	size_t n;
 
+	struct utsname u;
+
 	distro_of(path, distro, sizeof(distro));
+	/* the running kernel's architecture is known; others' come from the release */
+	if (!uname(&u) && !strcmp(u.release, p->release))
+		k->strs[3] = xstrdup(u.machine);
+	k->info.arch = k->strs[3];
 	k->strs[0] = xstrdup(p->release);
 	k->strs[1] = xstrdup(p->build_id);
 	k->strs[2] = xstrdup(distro);
