@@ -9,9 +9,9 @@
  *              strings  one string table shared by every entry
  *              types    every distinct type once, in BTF wire layout, its
  *                       references being global type ids (1..type_cnt)
- *              offsets  u32 per global type: where its record starts
- *              lists    per entry: u32 global id of each of its types, in
- *                       the entry's own id order
+ *              lists    per entry: the global id of each of its types, in
+ *                       the entry's own id order, as zigzag varints of the
+ *                       difference to the previous id
  * All integers are in the byte order the header's flags give (little
  * endian unless UZ_AR_F_BIG). Checksums (crc32) cover header + meta and
  * the stored payload.
@@ -53,7 +53,7 @@ enum {
 	UZ_AR_E_LIST_OFF = 16,     /* byte offset of its list in the payload */
 	UZ_AR_E_LIST_CNT = 20,     /* its types, void excluded */
 	UZ_AR_E_FLAGS = 24,        /* UZ_AR_EF_BIG: the kernel is big endian */
-	UZ_AR_E_RESERVED = 28,
+	UZ_AR_E_LIST_LEN = 28,     /* bytes of its list */
 	UZ_AR_ENT_LEN = 32,
 };
 #define UZ_AR_EF_BIG 0x1u

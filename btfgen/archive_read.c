@@ -30,6 +30,7 @@ struct uz_archive {
 	const uint8_t *meta, *payload;
 	struct uz_archive_entry_info *infos;
 	uint8_t *raw;             /* the payload, inflated on first use */
+	uint32_t *offs;           /* per global type: its record in the types */
 };
 
 static uint32_t rd(const struct uz_archive *a, const uint8_t *p)
@@ -74,9 +75,8 @@ static int read_index(struct uz_archive *a, size_t meta_len, struct uz_error *er
 		    meta_string(a, rec, UZ_AR_E_DISTRO, strs_off, meta_len, &in->distro))
 			return corrupt(err, "an entry's name is outside the index");
 		in->big_endian = rd(a, rec + UZ_AR_E_FLAGS) & UZ_AR_EF_BIG;
-		list_end = (uint64_t)rd(a, rec + UZ_AR_E_LIST_OFF) +
-			   4ull * rd(a, rec + UZ_AR_E_LIST_CNT);
-		if (list_end > a->raw_len || rd(a, rec + UZ_AR_E_LIST_OFF) % 4)
+		list_end = (uint64_t)rd(a, rec + UZ_AR_E_LIST_OFF) + rd(a, rec + UZ_AR_E_LIST_LEN);
+		if (list_end > a->raw_len)
 			return corrupt(err, "an entry's type list is outside the payload");
 	}
 	return 0;
@@ -132,7 +132,7 @@ int uz_archive_open_mem(const void *data, size_t len, struct uz_archive **out,
 		r = corrupt(err, "the index checksum does not match (the header or the entry table was changed)");
 		goto fail;
 	}
-	layout = ((uint64_t)a->str_len + 3) / 4 * 4 + a->types_len + 4ull * a->type_cnt;
+	layout = ((uint64_t)a->str_len + 3) / 4 * 4 + a->types_len;
 	if (layout > a->raw_len || a->raw_len > UZ_AR_MAX_RAW || a->str_len == 0 ||
 	    (a->compression != UZ_AR_ZSTD && a->compression != UZ_AR_STORED) ||
 	    (a->compression == UZ_AR_STORED && a->payload_len != a->raw_len)) {
@@ -186,6 +186,7 @@ void uz_archive_free(struct uz_archive *a)
 		munmap(a->map, a->len);
 	free(a->infos);
 	free(a->raw);
+	free(a->offs);
 	free(a);
 }
 
@@ -268,6 +269,35 @@ int uz_archive_find(const struct uz_archive *a, const char *release, const char 
 
 /* ---- rebuilding an entry ----------------------------------------------- */
 
+/* Where each global type's record starts; every record must fit exactly. */
+static int index_types(struct uz_archive *a, struct uz_error *err)
+{
+	const uint8_t *types = a->raw + (a->str_len + 3) / 4 * 4;
+	uint64_t pos = 0;
+	uint32_t i, info;
+	size_t len;
+
+	a->offs = malloc(((size_t)a->type_cnt + 1) * sizeof(*a->offs));
+	if (!a->offs)
+		return uz_err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; i < a->type_cnt; i++) {
+		if (pos + 12 > a->types_len)
+			break;
+		info = rd(a, types + pos + 4);
+		len = uz_ar_type_len(BTF_INFO_KIND(info), BTF_INFO_VLEN(info));
+		if (!len || pos + len > a->types_len)
+			break;
+		a->offs[i] = (uint32_t)pos;
+		pos += len;
+	}
+	if (i < a->type_cnt || pos != a->types_len) {
+		free(a->offs);
+		a->offs = NULL;
+		return corrupt(err, "the type records do not add up to the announced count");
+	}
+	return 0;
+}
+
 static int inflate_payload(struct uz_archive *a, struct uz_error *err)
 {
 	size_t n;
@@ -282,37 +312,69 @@ static int inflate_payload(struct uz_archive *a, struct uz_error *err)
 		return uz_err_set(err, -ENOMEM, "out of memory");
 	if (a->compression == UZ_AR_STORED) {
 		memcpy(a->raw, a->payload, a->raw_len);
-		return 0;
+	} else {
+		n = ZSTD_decompress(a->raw, a->raw_len, a->payload, a->payload_len);
+		if (ZSTD_isError(n) || n != a->raw_len) {
+			free(a->raw);
+			a->raw = NULL;
+			return corrupt(err, "the payload does not inflate to its announced size");
+		}
 	}
-	n = ZSTD_decompress(a->raw, a->raw_len, a->payload, a->payload_len);
-	if (ZSTD_isError(n) || n != a->raw_len) {
+	if (index_types(a, err)) {
 		free(a->raw);
 		a->raw = NULL;
-		return corrupt(err, "the payload does not inflate to its announced size");
+		return err ? err->code : -EBADMSG;
 	}
 	return 0;
 }
 
-struct layout {
-	const uint8_t *strs, *types, *offs;
-};
-
-/* Global record @gid: its bytes and length, bounds-checked. */
-static const uint8_t *record(const struct uz_archive *a, const struct layout *l, uint32_t gid,
-			     size_t *len)
+/* One zigzag varint of [*p, end); false when it runs past the end. */
+static bool varint(const uint8_t **p, const uint8_t *end, int64_t *out)
 {
-	uint32_t off = rd(a, l->offs + 4ull * (gid - 1));
-	const uint8_t *p;
-	uint32_t info;
+	uint64_t v = 0;
+	unsigned int shift = 0;
 
-	if ((uint64_t)off + 12 > a->types_len)
-		return NULL;
-	p = l->types + off;
-	info = rd(a, p + 4);
-	*len = uz_ar_type_len(BTF_INFO_KIND(info), BTF_INFO_VLEN(info));
-	if (!*len || off + *len > a->types_len)
-		return NULL;
-	return p;
+	while (*p < end && shift < 64) {
+		uint8_t b = *(*p)++;
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+		if (!(b & 0x80)) {
+			*out = (v & 1) ? -(int64_t)(v >> 1) - 1 : (int64_t)(v >> 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Global record @gid (1..type_cnt, checked by the caller) and its length. */
+static const uint8_t *record(const struct uz_archive *a, uint32_t gid, size_t *len)
+{
+	const uint8_t *types = a->raw + (a->str_len + 3) / 4 * 4;
+	uint32_t off = a->offs[gid - 1];
+
+	*len = (gid < a->type_cnt ? a->offs[gid] : a->types_len) - off;
+	return types + off;
+}
+
+/* Entry @idx's global ids, decoded and range-checked into @ids. */
+static int entry_ids(const struct uz_archive *a, size_t idx, uint32_t *ids, uint32_t cnt)
+{
+	const uint8_t *rec = a->meta + idx * UZ_AR_ENT_LEN;
+	const uint8_t *p = a->raw + rd(a, rec + UZ_AR_E_LIST_OFF);
+	const uint8_t *end = p + rd(a, rec + UZ_AR_E_LIST_LEN);
+	int64_t prev = 0, d;
+	uint32_t i;
+
+	for (i = 0; i < cnt; i++) {
+		if (!varint(&p, end, &d))
+			return -EBADMSG;
+		prev += d;
+		if (prev < 1 || prev > a->type_cnt)
+			return -EBADMSG;
+		ids[i] = (uint32_t)prev;
+	}
+	return 0;
 }
 
 static int remap_refs(const struct uz_archive *a, uint8_t *rec, const uint32_t *map,
@@ -335,32 +397,31 @@ static int remap_refs(const struct uz_archive *a, uint8_t *rec, const uint32_t *
 static int entry_raw(struct uz_archive *a, size_t idx, uint8_t **out, size_t *out_len,
 		     struct uz_error *err)
 {
-	const uint8_t *rec = a->meta + idx * UZ_AR_ENT_LEN, *lst, *p;
-	uint32_t cnt = rd(a, rec + UZ_AR_E_LIST_CNT), i, gid, *map = NULL, *scratch = NULL;
-	struct layout l;
-	size_t types = 0, len, pos;
+	const uint8_t *rec = a->meta + idx * UZ_AR_ENT_LEN;
+	uint32_t cnt = rd(a, rec + UZ_AR_E_LIST_CNT), i, *map = NULL, *scratch = NULL, *ids = NULL;
+	size_t types = 0, len = 0, pos;
 	uint8_t *b = NULL;
 	int r;
 
 	r = inflate_payload(a, err);
 	if (r)
 		return r;
-	l.strs = a->raw;
-	l.types = a->raw + (a->str_len + 3) / 4 * 4;
-	l.offs = l.types + a->types_len;
-	lst = a->raw + rd(a, rec + UZ_AR_E_LIST_OFF);
-	map = calloc((size_t)a->type_cnt + 1, sizeof(*map));
-	scratch = malloc((1 + 65536) * sizeof(*scratch));
-	r = -ENOMEM;
-	if (!map || !scratch)
-		goto out;
 	r = -EBADMSG;
+	if (cnt > a->raw_len) /* a list holds at least one byte per type */
+		goto out;
+	r = -ENOMEM;
+	map = calloc((size_t)a->type_cnt + 1, sizeof(*map));
+	ids = malloc(((size_t)cnt + 1) * sizeof(*ids));
+	scratch = malloc((1 + 65536) * sizeof(*scratch));
+	if (!map || !ids || !scratch)
+		goto out;
+	r = entry_ids(a, idx, ids, cnt);
+	if (r)
+		goto out;
 	for (i = 0; i < cnt; i++) {
-		gid = rd(a, lst + 4ull * i);
-		if (!gid || gid > a->type_cnt || !record(a, &l, gid, &len))
-			goto out;
-		if (!map[gid])
-			map[gid] = i + 1;
+		if (!map[ids[i]])
+			map[ids[i]] = i + 1;
+		record(a, ids[i], &len);
 		types += len;
 	}
 	r = -ENOMEM;
@@ -376,24 +437,26 @@ static int entry_raw(struct uz_archive *a, size_t idx, uint8_t **out, size_t *ou
 	uz_put32(b + 16, (uint32_t)types, a->swap);
 	uz_put32(b + 20, a->str_len, a->swap);
 	for (i = 0, pos = 24; i < cnt; i++, pos += len) {
-		p = record(a, &l, rd(a, lst + 4ull * i), &len);
-		memcpy(b + pos, p, len);
+		const uint8_t *src = record(a, ids[i], &len);
+
+		memcpy(b + pos, src, len);
 		r = remap_refs(a, b + pos, map, scratch);
 		if (r)
 			goto out;
 	}
-	memcpy(b + pos, l.strs, a->str_len);
+	memcpy(b + pos, a->raw, a->str_len);
 	*out = b;
 	*out_len = pos + a->str_len;
 	b = NULL;
 	r = 0;
 out:
 	if (r == -EBADMSG)
-		corrupt(err, "an entry refers to a type record that is not there");
+		corrupt(err, "an entry's type list or a type's references point outside the archive");
 	else if (r == -ENOMEM)
 		uz_err_set(err, r, "out of memory");
 	free(b);
 	free(map);
+	free(ids);
 	free(scratch);
 	return r;
 }

@@ -7,7 +7,8 @@
  * What is left are the classes of structurally identical types, cycles
  * (a struct reached through a pointer to itself) included; one record per
  * class goes into the archive, with references rewritten to class ids.
- * Strings are pooled once. The payload is one zstd frame (small enough
+ * Strings are pooled once; each entry's list of types is delta-coded.
+ * The payload is one zstd frame (small enough
  * that inflating it is far below a millisecond; see docs/btfgen.md).
  */
 #include <stdio.h>
@@ -324,9 +325,24 @@ static int buf_put(struct buf *b, const void *d, size_t n)
 	return 0;
 }
 
-static int buf_u32(struct buf *b, uint32_t v)
+static uint64_t zigzag(int64_t v)
 {
-	return buf_put(b, &v, 4);
+	return v >= 0 ? (uint64_t)v << 1 : ((uint64_t)-v << 1) - 1;
+}
+
+static int buf_varint(struct buf *b, uint64_t v)
+{
+	uint8_t x[10];
+	size_t n = 0;
+
+	do {
+		x[n] = v & 0x7f;
+		v >>= 7;
+		if (v)
+			x[n] |= 0x80;
+		n++;
+	} while (v);
+	return buf_put(b, x, n);
 }
 
 static int buf_align(struct buf *b)
@@ -377,7 +393,7 @@ static int build_payload(struct uz_archive_writer *w, struct flat *f, struct buf
 	uint32_t *gid = calloc(f->n + 1, sizeof(*gid)), next = 1;
 	size_t *rep = calloc(f->n + 1, sizeof(*rep));
 	struct pool pool = { 0 };
-	struct buf types = { 0 }, offsets = { 0 };
+	struct buf types = { 0 };
 	size_t g, i, e, n;
 	int r = -ENOMEM;
 
@@ -393,7 +409,7 @@ static int build_payload(struct uz_archive_writer *w, struct flat *f, struct buf
 		size_t len = uz_ar_type_len(btf_kind(t), btf_vlen(t));
 		uint8_t *rec;
 
-		if (buf_u32(&offsets, (uint32_t)types.len) || buf_put(&types, t, len))
+		if (buf_put(&types, t, len))
 			goto out;
 		rec = types.p + types.len - len;
 		n = uz_ar_type_refs(btf_kind(t), btf_vlen(t), offs);
@@ -418,13 +434,20 @@ static int build_payload(struct uz_archive_writer *w, struct flat *f, struct buf
 	*str_len = (uint32_t)pool.b.len;
 	*types_len = (uint32_t)types.len;
 	if (buf_put(pl, pool.b.p, pool.b.len) || buf_align(pl) ||
-	    buf_put(pl, types.p, types.len) || buf_put(pl, offsets.p, offsets.len))
+	    buf_put(pl, types.p, types.len))
 		goto out;
 	for (e = 0; e < w->cnt; e++) {
-		list_off[e] = (uint32_t)pl->len;
-		for (i = 0; i < w->ents[e].cnt; i++)
-			if (buf_u32(pl, gid[f->cls[w->ents[e].first + i]]))
+		uint32_t prev = 0;
+
+		list_off[2 * e] = (uint32_t)pl->len;
+		for (i = 0; i < w->ents[e].cnt; i++) {
+			uint32_t id = gid[f->cls[w->ents[e].first + i]];
+
+			if (buf_varint(pl, zigzag((int64_t)id - prev)))
 				goto out;
+			prev = id;
+		}
+		list_off[2 * e + 1] = (uint32_t)pl->len - list_off[2 * e];
 	}
 	r = 0;
 out:
@@ -433,7 +456,6 @@ out:
 	free(pool.b.p);
 	hmap_free(&pool.h);
 	free(types.p);
-	free(offsets.p);
 	return r;
 }
 
@@ -461,7 +483,8 @@ static int build_meta(struct uz_archive_writer *w, const uint32_t *list_off, str
 		r = r ?: meta_str(&strs, en->build_id, rec + UZ_AR_E_BUILD_ID);
 		r = r ?: meta_str(&strs, en->distro, rec + UZ_AR_E_DISTRO);
 		rec = meta->p + e * UZ_AR_ENT_LEN; /* strs grew, meta did not move */
-		memcpy(rec + UZ_AR_E_LIST_OFF, &list_off[e], 4);
+		memcpy(rec + UZ_AR_E_LIST_OFF, &list_off[2 * e], 4);
+		memcpy(rec + UZ_AR_E_LIST_LEN, &list_off[2 * e + 1], 4);
 		memcpy(rec + UZ_AR_E_LIST_CNT, &en->cnt, 4);
 		memcpy(rec + UZ_AR_E_FLAGS, &fl, 4);
 	}
@@ -491,7 +514,7 @@ int uz_archive_writer_finish(struct uz_archive_writer *w, void **data, size_t *l
 	*len = 0;
 	if (!w->cnt)
 		return uz_err_set(err, -EINVAL, "an archive needs at least one entry");
-	list_off = calloc(w->cnt, sizeof(*list_off));
+	list_off = calloc(2 * w->cnt, sizeof(*list_off)); /* offset, length */
 	if (!list_off || classify(w, &f) ||
 	    build_payload(w, &f, &pl, &type_cnt, &str_len, &types_len, list_off) ||
 	    build_meta(w, list_off, &meta))
@@ -500,7 +523,7 @@ int uz_archive_writer_finish(struct uz_archive_writer *w, void **data, size_t *l
 	z = malloc(bound);
 	if (!z)
 		goto out;
-	zlen = ZSTD_compress(z, bound, pl.p, pl.len, 19);
+	zlen = ZSTD_compress(z, bound, pl.p, pl.len, ZSTD_maxCLevel());
 	if (ZSTD_isError(zlen)) {
 		r = uz_err_set(err, -EIO, "zstd: %s", ZSTD_getErrorName(zlen));
 		goto out;
