@@ -4,8 +4,9 @@
  *
  *   header   (UZ_AR_HDR_LEN bytes, fields below)
  *   meta     entry table (UZ_AR_ENT_LEN bytes per entry) + NUL-terminated
- *            identity strings (release, arch, build id, distro)
- *   payload  zstd frame (or stored) of:
+ *            identity strings (release, arch, build id, distro), stored or
+ *            compressed like the payload (it is inflated at open)
+ *   payload  LZMA2 or zstd (whichever is smaller), or stored:
  *              strings  one string table shared by every entry
  *              types    every distinct type once, in BTF wire layout, its
  *                       references being global type ids (1..type_cnt)
@@ -24,8 +25,9 @@
 #define UZ_AR_MAGIC "UZBTFAR"  /* 8 bytes with the NUL */
 #define UZ_AR_VERSION 1u
 #define UZ_AR_F_BIG 0x1u       /* integers are big endian */
-#define UZ_AR_ZSTD 1u
 #define UZ_AR_STORED 0u
+#define UZ_AR_ZSTD 1u
+#define UZ_AR_LZMA2 2u     /* raw LZMA2 stream, preset 9e, dictionary uz_ar_lzma_dict() */
 
 /* header field offsets (u32 each after the magic) */
 enum {
@@ -35,13 +37,14 @@ enum {
 	UZ_AR_H_META_LEN = 20,     /* meta follows the header */
 	UZ_AR_H_PAYLOAD_LEN = 24,  /* stored bytes, follow meta */
 	UZ_AR_H_RAW_LEN = 28,      /* payload bytes once inflated */
-	UZ_AR_H_COMPRESSION = 32,
+	UZ_AR_H_COMPRESSION = 32,  /* bits 0-7 payload, 8-15 meta: UZ_AR_STORED.. */
 	UZ_AR_H_TYPE_CNT = 36,
 	UZ_AR_H_STR_LEN = 40,
 	UZ_AR_H_TYPES_LEN = 44,
 	UZ_AR_H_PAYLOAD_CRC = 48,
-	UZ_AR_H_META_CRC = 52,     /* crc32 of header[0..52) + meta */
-	UZ_AR_HDR_LEN = 56,
+	UZ_AR_H_META_RAW = 52,     /* meta bytes once inflated */
+	UZ_AR_H_META_CRC = 56,     /* crc32 of header[0..56) + stored meta */
+	UZ_AR_HDR_LEN = 60,
 };
 
 /* entry table record fields */
@@ -60,6 +63,15 @@ enum {
 
 /* Limits a reader enforces before allocating anything. */
 #define UZ_AR_MAX_RAW (1u << 30)
+#define UZ_AR_MAX_META (1u << 24)
+
+/* LZMA2 dictionary for a stream of @raw_len bytes: the smallest power of two
+ * that holds it (writer and reader derive it alike; the preset's 64 MiB
+ * would cost the reader more than the whole rebuild). */
+uint32_t uz_ar_lzma_dict(size_t raw_len);
+/* Inflate @src (method UZ_AR_*) into exactly @dst_len bytes; 0 or -EBADMSG. */
+int uz_ar_inflate(unsigned int method, const uint8_t *src, size_t src_len, uint8_t *dst,
+		  size_t dst_len);
 
 /* Bytes of a BTF type record of @kind with @vlen entries (0: unknown kind). */
 size_t uz_ar_type_len(unsigned int kind, unsigned int vlen);

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The BTF record layout as the archive writer and reader both walk it
- * (sizes, where type ids and names sit, independent of byte order), and the
- * architecture a kernel release names.
+ * (sizes, where type ids and names sit, independent of byte order), the
+ * compressions of its streams, and the architecture a kernel release names.
  */
 #include <linux/btf.h>
+#include <lzma.h>
+#include <stdint.h>
+#include <zstd.h>
 
 #include "btfgen/archive.h"
 
@@ -99,4 +102,42 @@ const char *uz_archive_arch_of_release(const char *release)
 			return map[i].arch;
 	}
 	return "";
+}
+
+uint32_t uz_ar_lzma_dict(size_t raw_len)
+{
+	uint32_t d = LZMA_DICT_SIZE_MIN;
+
+	while (d < raw_len && d < (1u << 30))
+		d <<= 1;
+	return d;
+}
+
+int uz_ar_inflate(unsigned int method, const uint8_t *src, size_t src_len, uint8_t *dst,
+		  size_t dst_len)
+{
+	lzma_options_lzma lo;
+	lzma_filter f[2] = { { .id = LZMA_FILTER_LZMA2, .options = &lo },
+			     { .id = LZMA_VLI_UNKNOWN } };
+	size_t in = 0, out = 0, n;
+
+	switch (method) {
+	case UZ_AR_STORED:
+		if (src_len != dst_len)
+			return -EBADMSG;
+		memcpy(dst, src, dst_len);
+		return 0;
+	case UZ_AR_ZSTD:
+		n = ZSTD_decompress(dst, dst_len, src, src_len);
+		return !ZSTD_isError(n) && n == dst_len ? 0 : -EBADMSG;
+	case UZ_AR_LZMA2:
+		if (lzma_lzma_preset(&lo, 9 | LZMA_PRESET_EXTREME))
+			return -EBADMSG;
+		lo.dict_size = uz_ar_lzma_dict(dst_len);
+		if (lzma_raw_buffer_decode(f, NULL, src, &in, src_len, dst, &out, dst_len) != LZMA_OK)
+			return -EBADMSG;
+		return in == src_len && out == dst_len ? 0 : -EBADMSG;
+	default:
+		return -EBADMSG;
+	}
 }

@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
-#include <zstd.h>
 
 #include "btfgen/btfgen_ar.h"
 #include "target/btf_check.h"
@@ -30,6 +29,7 @@ struct uz_archive {
 	const uint8_t *meta, *payload;
 	struct uz_archive_entry_info *infos;
 	uint8_t *raw;             /* the payload, inflated on first use */
+	uint8_t *meta_buf;        /* the meta, inflated at open */
 	uint32_t *offs;           /* per global type: its record in the types */
 };
 
@@ -87,7 +87,7 @@ int uz_archive_open_mem(const void *data, size_t len, struct uz_archive **out,
 {
 	const uint8_t *d = data;
 	struct uz_archive *a;
-	uint32_t meta_len, flags, crc;
+	uint32_t meta_len, meta_raw, flags, crc;
 	uint64_t layout;
 	int r;
 
@@ -113,6 +113,7 @@ int uz_archive_open_mem(const void *data, size_t len, struct uz_archive **out,
 	}
 	a->entry_cnt = rd(a, d + UZ_AR_H_ENTRIES);
 	meta_len = rd(a, d + UZ_AR_H_META_LEN);
+	meta_raw = rd(a, d + UZ_AR_H_META_RAW);
 	a->payload_len = rd(a, d + UZ_AR_H_PAYLOAD_LEN);
 	a->raw_len = rd(a, d + UZ_AR_H_RAW_LEN);
 	a->compression = rd(a, d + UZ_AR_H_COMPRESSION);
@@ -124,22 +125,28 @@ int uz_archive_open_mem(const void *data, size_t len, struct uz_archive **out,
 			       len, (unsigned long long)UZ_AR_HDR_LEN + meta_len + a->payload_len);
 		goto fail;
 	}
-	a->meta = d + UZ_AR_HDR_LEN;
-	a->payload = a->meta + meta_len;
+	a->payload = d + UZ_AR_HDR_LEN + meta_len;
 	crc = (uint32_t)crc32(0, d, UZ_AR_H_META_CRC);
-	crc = (uint32_t)crc32(crc, a->meta, meta_len);
+	crc = (uint32_t)crc32(crc, d + UZ_AR_HDR_LEN, meta_len);
 	if (crc != rd(a, d + UZ_AR_H_META_CRC)) {
 		r = corrupt(err, "the index checksum does not match (the header or the entry table was changed)");
 		goto fail;
 	}
+	a->meta_buf = meta_raw <= UZ_AR_MAX_META ? malloc(meta_raw ? meta_raw : 1) : NULL;
+	if (!a->meta_buf || uz_ar_inflate((a->compression >> 8) & 0xff, d + UZ_AR_HDR_LEN,
+					  meta_len, a->meta_buf, meta_raw)) {
+		r = corrupt(err, "the index does not inflate to its announced size");
+		goto fail;
+	}
+	a->meta = a->meta_buf;
 	layout = ((uint64_t)a->str_len + 3) / 4 * 4 + a->types_len;
 	if (layout > a->raw_len || a->raw_len > UZ_AR_MAX_RAW || a->str_len == 0 ||
-	    (a->compression != UZ_AR_ZSTD && a->compression != UZ_AR_STORED) ||
-	    (a->compression == UZ_AR_STORED && a->payload_len != a->raw_len)) {
+	    (a->compression & 0xff) > UZ_AR_LZMA2 ||
+	    ((a->compression & 0xff) == UZ_AR_STORED && a->payload_len != a->raw_len)) {
 		r = corrupt(err, "the payload layout in the header is inconsistent");
 		goto fail;
 	}
-	r = read_index(a, meta_len, err);
+	r = read_index(a, meta_raw, err);
 	if (r)
 		goto fail;
 	*out = a;
@@ -186,6 +193,7 @@ void uz_archive_free(struct uz_archive *a)
 		munmap(a->map, a->len);
 	free(a->infos);
 	free(a->raw);
+	free(a->meta_buf);
 	free(a->offs);
 	free(a);
 }
@@ -300,8 +308,6 @@ static int index_types(struct uz_archive *a, struct uz_error *err)
 
 static int inflate_payload(struct uz_archive *a, struct uz_error *err)
 {
-	size_t n;
-
 	if (a->raw)
 		return 0;
 	if ((uint32_t)crc32(0, a->payload, a->payload_len) !=
@@ -310,15 +316,10 @@ static int inflate_payload(struct uz_archive *a, struct uz_error *err)
 	a->raw = malloc(a->raw_len ? a->raw_len : 1);
 	if (!a->raw)
 		return uz_err_set(err, -ENOMEM, "out of memory");
-	if (a->compression == UZ_AR_STORED) {
-		memcpy(a->raw, a->payload, a->raw_len);
-	} else {
-		n = ZSTD_decompress(a->raw, a->raw_len, a->payload, a->payload_len);
-		if (ZSTD_isError(n) || n != a->raw_len) {
-			free(a->raw);
-			a->raw = NULL;
-			return corrupt(err, "the payload does not inflate to its announced size");
-		}
+	if (uz_ar_inflate(a->compression & 0xff, a->payload, a->payload_len, a->raw, a->raw_len)) {
+		free(a->raw);
+		a->raw = NULL;
+		return corrupt(err, "the payload does not inflate to its announced size");
 	}
 	if (index_types(a, err)) {
 		free(a->raw);

@@ -8,12 +8,13 @@
  * (a struct reached through a pointer to itself) included; one record per
  * class goes into the archive, with references rewritten to class ids.
  * Strings are pooled once; each entry's list of types is delta-coded.
- * The payload is one zstd frame (small enough
+ * The payload is one LZMA2 or zstd stream, whichever is smaller (small enough
  * that inflating it is far below a millisecond; see docs/btfgen.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <zlib.h>
+#include <lzma.h>
 #include <zstd.h>
 
 #include "btfgen/archive.h"
@@ -459,19 +460,24 @@ out:
 	return r;
 }
 
-static int meta_str(struct buf *strs, const char *s, uint8_t *field)
+static int meta_str(struct pool *strs, const char *s, uint8_t *field)
 {
-	uint32_t off = (uint32_t)strs->len;
+	uint32_t off;
 
+	if (pool_add(strs, s, &off))
+		return -ENOMEM;
 	memcpy(field, &off, 4);
-	return buf_put(strs, s, strlen(s) + 1);
+	return 0;
 }
 
 static int build_meta(struct uz_archive_writer *w, const uint32_t *list_off, struct buf *meta)
 {
-	struct buf strs = { 0 };
+	struct pool strs = { 0 };
 	size_t e;
 	int r = buf_put(meta, NULL, w->cnt * UZ_AR_ENT_LEN);
+
+	r = r ?: hmap_init(&strs.h, 64);
+	r = r ?: buf_put(&strs.b, "", 1);
 
 	for (e = 0; e < w->cnt && !r; e++) {
 		const struct w_entry *en = &w->ents[e];
@@ -488,10 +494,48 @@ static int build_meta(struct uz_archive_writer *w, const uint32_t *list_off, str
 		memcpy(rec + UZ_AR_E_LIST_CNT, &en->cnt, 4);
 		memcpy(rec + UZ_AR_E_FLAGS, &fl, 4);
 	}
-	r = r ?: buf_put(meta, strs.p, strs.len);
-	r = r ?: buf_align(meta);
-	free(strs.p);
+	r = r ?: buf_put(meta, strs.b.p, strs.b.len);
+	free(strs.b.p);
+	hmap_free(&strs.h);
 	return r;
+}
+
+/* The smaller of LZMA2 (preset 9e) and zstd at its highest level. */
+static int payload_compress(const struct buf *pl, void **out, size_t *len, uint32_t *method,
+		    struct uz_error *err)
+{
+	lzma_options_lzma lo;
+	lzma_filter f[2] = { { .id = LZMA_FILTER_LZMA2, .options = &lo },
+			     { .id = LZMA_VLI_UNKNOWN } };
+	size_t zb = ZSTD_compressBound(pl->len), xb = pl->len + pl->len / 2 + 4096, xlen = 0;
+	uint8_t *z = malloc(zb), *x = malloc(xb);
+	size_t zlen;
+
+	if (!z || !x || lzma_lzma_preset(&lo, 9 | LZMA_PRESET_EXTREME)) {
+		free(z);
+		free(x);
+		return uz_err_set(err, -ENOMEM, "out of memory");
+	}
+	lo.dict_size = uz_ar_lzma_dict(pl->len);
+	zlen = ZSTD_compress(z, zb, pl->p, pl->len, ZSTD_maxCLevel());
+	if (ZSTD_isError(zlen)) {
+		free(z);
+		free(x);
+		return uz_err_set(err, -EIO, "zstd: %s", ZSTD_getErrorName(zlen));
+	}
+	if (lzma_raw_buffer_encode(f, NULL, pl->p, pl->len, x, &xlen, xb) == LZMA_OK &&
+	    xlen < zlen) {
+		free(z);
+		*out = x;
+		*len = xlen;
+		*method = UZ_AR_LZMA2;
+		return 0;
+	}
+	free(x);
+	*out = z;
+	*len = zlen;
+	*method = UZ_AR_ZSTD;
+	return 0;
 }
 
 static void put_hdr(uint8_t *h, unsigned int off, uint32_t v)
@@ -504,9 +548,10 @@ int uz_archive_writer_finish(struct uz_archive_writer *w, void **data, size_t *l
 {
 	struct flat f = { 0 };
 	struct buf pl = { 0 }, meta = { 0 }, out = { 0 };
-	uint32_t type_cnt = 0, str_len = 0, types_len = 0, *list_off = NULL, crc;
-	size_t bound, zlen;
-	void *z = NULL;
+	uint32_t type_cnt = 0, str_len = 0, types_len = 0, *list_off = NULL, crc, method = 0;
+	uint32_t meta_method = 0;
+	size_t zlen = 0, mzlen = 0, meta_raw;
+	void *z = NULL, *mz = NULL;
 	uint8_t *h;
 	int r = -ENOMEM;
 
@@ -519,16 +564,20 @@ int uz_archive_writer_finish(struct uz_archive_writer *w, void **data, size_t *l
 	    build_payload(w, &f, &pl, &type_cnt, &str_len, &types_len, list_off) ||
 	    build_meta(w, list_off, &meta))
 		goto out;
-	bound = ZSTD_compressBound(pl.len);
-	z = malloc(bound);
-	if (!z)
+	r = payload_compress(&pl, &z, &zlen, &method, err);
+	r = r ?: payload_compress(&meta, &mz, &mzlen, &meta_method, err);
+	if (r)
 		goto out;
-	zlen = ZSTD_compress(z, bound, pl.p, pl.len, ZSTD_maxCLevel());
-	if (ZSTD_isError(zlen)) {
-		r = uz_err_set(err, -EIO, "zstd: %s", ZSTD_getErrorName(zlen));
-		goto out;
+	r = -ENOMEM;
+	if (mzlen >= meta.len) { /* tiny indexes: stored */
+		free(mz);
+		mz = meta.p;
+		mzlen = meta.len;
+		meta.p = NULL;
+		meta_method = UZ_AR_STORED;
 	}
-	if (buf_put(&out, NULL, UZ_AR_HDR_LEN) || buf_put(&out, meta.p, meta.len) ||
+	meta_raw = meta.len;
+	if (buf_put(&out, NULL, UZ_AR_HDR_LEN) || buf_put(&out, mz, mzlen) ||
 	    buf_put(&out, z, zlen))
 		goto out;
 	h = out.p;
@@ -536,16 +585,17 @@ int uz_archive_writer_finish(struct uz_archive_writer *w, void **data, size_t *l
 	put_hdr(h, UZ_AR_H_VERSION, UZ_AR_VERSION);
 	put_hdr(h, UZ_AR_H_FLAGS, uz_host_is_big_endian() ? UZ_AR_F_BIG : 0);
 	put_hdr(h, UZ_AR_H_ENTRIES, (uint32_t)w->cnt);
-	put_hdr(h, UZ_AR_H_META_LEN, (uint32_t)meta.len);
+	put_hdr(h, UZ_AR_H_META_LEN, (uint32_t)mzlen);
+	put_hdr(h, UZ_AR_H_META_RAW, (uint32_t)meta_raw);
 	put_hdr(h, UZ_AR_H_PAYLOAD_LEN, (uint32_t)zlen);
 	put_hdr(h, UZ_AR_H_RAW_LEN, (uint32_t)pl.len);
-	put_hdr(h, UZ_AR_H_COMPRESSION, UZ_AR_ZSTD);
+	put_hdr(h, UZ_AR_H_COMPRESSION, method | meta_method << 8);
 	put_hdr(h, UZ_AR_H_TYPE_CNT, type_cnt);
 	put_hdr(h, UZ_AR_H_STR_LEN, str_len);
 	put_hdr(h, UZ_AR_H_TYPES_LEN, types_len);
 	put_hdr(h, UZ_AR_H_PAYLOAD_CRC, (uint32_t)crc32(0, z, (uInt)zlen));
 	crc = (uint32_t)crc32(0, h, UZ_AR_H_META_CRC);
-	crc = (uint32_t)crc32(crc, meta.p, (uInt)meta.len);
+	crc = (uint32_t)crc32(crc, mz, (uInt)mzlen);
 	put_hdr(h, UZ_AR_H_META_CRC, crc);
 	*data = out.p;
 	*len = out.len;
@@ -560,5 +610,6 @@ out:
 	free(meta.p);
 	free(out.p);
 	free(z);
+	free(mz);
 	return r;
 }
