@@ -4,7 +4,11 @@
  * a plain CO-RE program with btf_custom_path set to userize's minimized BTF
  * of the running kernel (its debug log must name that file), the program
  * loads, and what it reads (pid, parent pid, comm) is what the kernel says.
+ * A sample binary that pretends the kernel has no BTF (UZ_NO_KERNEL_BTF=1)
+ * falls back to its embedded archive: the running kernel's entry, the same
+ * kernel fields as with /sys/kernel/btf/vmlinux, and it runs.
  */
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -105,10 +109,45 @@ static void test_libbpf_custom_btf(void **state)
 	uz_object_free(o);
 }
 
+/* The report lines "view.field -> kernel.field @offset ..." of a run. */
+static void field_lines(const char *out, char *lines, size_t sz)
+{
+	const char *p = out;
+
+	lines[0] = 0;
+	while ((p = strstr(p, "\n  "))) {
+		const char *e = strchr(p + 1, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p), have = strlen(lines);
+
+		if (have + n + 1 < sz && memmem(p, n, " -> ", 4))
+			strncat(lines, p, n);
+		p += n;
+	}
+}
+
+static void test_sample_embedded_archive(void **state)
+{
+	static char with[65536], without[65536], fa[32768], fb[32768];
+	const char *b = getenv("UZ_BUILD");
+
+	(void)state;
+	assert_int_equal(bg_sh(with, sizeof(with), "%s/samples/proctop --duration 1 --report", b), 0);
+	assert_int_equal(bg_sh(without, sizeof(without),
+			       "UZ_NO_KERNEL_BTF=1 %s/samples/proctop --duration 1 --report", b), 0);
+	assert_null(strstr(with, "embedded archive"));
+	assert_non_null(strstr(without, "no kernel BTF: using the embedded archive (btfgen archive entry"));
+	assert_non_null(strstr(without, "relocations against embedded btfgen archive"));
+	field_lines(with, fa, sizeof(fa));
+	field_lines(without, fb, sizeof(fb));
+	assert_true(strlen(fa) > 100);
+	assert_string_equal(fa, fb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_libbpf_custom_btf),
+		cmocka_unit_test(test_sample_embedded_archive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
