@@ -126,6 +126,70 @@ static void test_ambiguity_kept(void **state)
 	free(d);
 }
 
+/* Split (module) BTF: t_alpha's types on top of t_beta as base, plus a
+ * forward declaration, a type tag and a decl tag; minimized standalone,
+ * without the decl tag. */
+static void test_split_btf(void **state)
+{
+	char path[] = "/tmp/uzbg-split.XXXXXX", base_path[1024];
+	struct btf *base = btf__parse(bpath("tests/targets/t_beta.o"), NULL);
+	struct btf *alpha = btf__parse(bpath("tests/targets/t_alpha.o"), NULL);
+	struct btf *split;
+	struct uz_object *o[NOBJ];
+	UZ_OPTS_INIT(uz_target_opts, to, .base_path = base_path);
+	struct uz_target *full = NULL, *min;
+	struct uz_error err = { 0 };
+	const void *raw;
+	uint32_t raw_len;
+	size_t i, len;
+	void *d;
+	int fd, fwd;
+
+	(void)state;
+	snprintf(base_path, sizeof(base_path), "%s", bpath("tests/targets/t_beta.o"));
+	assert_non_null(base);
+	assert_non_null(alpha);
+	split = btf__new_empty_split(base);
+	assert_non_null(split);
+	assert_true(btf__add_btf(split, alpha) > 0);
+	fwd = btf__add_fwd(split, "uzt_only_declared", BTF_FWD_STRUCT);
+	assert_true(fwd > 0);
+	assert_true(btf__add_type_tag(split, "user", fwd) > 0);
+	assert_true(btf__add_decl_tag(split, "userize:test", fwd, -1) > 0);
+	raw = btf__raw_data(split, &raw_len);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, raw, raw_len), (ssize_t)raw_len);
+	close(fd);
+	open_objs(o);
+	if (uz_target_load(path, &to, &full, &err))
+		fail_msg("%s", err.msg);
+	d = bg_minimize(o, NOBJ, full, &len);
+	{
+		struct btf *indep = btf__new(d, (uint32_t)len);
+
+		uint32_t id;
+
+		assert_non_null(indep); /* standalone: no base needed */
+		assert_null(btf__base_btf(indep));
+		for (id = 1; id < btf__type_cnt(indep); id++)
+			assert_false(btf_is_decl_tag(btf__type_by_id(indep, id)));
+		btf__free(indep);
+	}
+	min = bg_load_mem(d, len, "min", NULL);
+	for (i = 0; i < NOBJ; i++) {
+		bg_same(o[i], full, min, false);
+		uz_object_free(o[i]);
+	}
+	uz_target_free(min);
+	uz_target_free(full);
+	free(d);
+	unlink(path);
+	btf__free(split);
+	btf__free(alpha);
+	btf__free(base);
+}
+
 struct ar {
 	void *data;
 	size_t len;
@@ -332,6 +396,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_equivalence_purpose_targets),
 		cmocka_unit_test(test_ambiguity_kept),
+		cmocka_unit_test(test_split_btf),
 		cmocka_unit_test(test_archive_roundtrip),
 		cmocka_unit_test(test_archive_bad_input),
 		cmocka_unit_test(test_cli),
