@@ -209,7 +209,7 @@ static void poison_target_id(const struct uz_target *t, const struct uz_record *
 			     struct uz_relo_res *res, char *msg, size_t msz)
 {
 	res->poison = true;
-	snprintf(msg, msz, "target_type_id of %s: %s comes from a %s source, whose type ids are not the running kernel's, so the id would be wrong; the instruction is poisoned: load against the kernel's own BTF to use bpf_core_type_id_kernel()",
+	snprintf(msg, msz, "target_type_id of %s: the types of %s come from the %s source, whose type ids are not the running kernel's, so the id would be wrong; the instruction is poisoned: load against the kernel's own BTF to use bpf_core_type_id_kernel()",
 		 *r->target_type ? r->target_type : "the type", t->name,
 		 uz_source_kind_name(t->prov.source));
 }
