@@ -141,6 +141,7 @@ int uz_archive_open_mem(const void *data, size_t len, struct uz_archive **out,
 	a->meta = a->meta_buf;
 	layout = ((uint64_t)a->str_len + 3) / 4 * 4 + a->types_len;
 	if (layout > a->raw_len || a->raw_len > UZ_AR_MAX_RAW || a->str_len == 0 ||
+	    (uint64_t)a->type_cnt * 12 > a->types_len || /* a record has >= 12 bytes */
 	    (a->compression & 0xff) > UZ_AR_LZMA2 ||
 	    ((a->compression & 0xff) == UZ_AR_STORED && a->payload_len != a->raw_len)) {
 		r = corrupt(err, "the payload layout in the header is inconsistent");
@@ -408,7 +409,7 @@ static int entry_raw(struct uz_archive *a, size_t idx, uint8_t **out, size_t *ou
 	if (r)
 		return r;
 	r = -EBADMSG;
-	if (cnt > a->raw_len) /* a list holds at least one byte per type */
+	if (cnt > rd(a, rec + UZ_AR_E_LIST_LEN)) /* at least one byte per type */
 		goto out;
 	r = -ENOMEM;
 	map = calloc((size_t)a->type_cnt + 1, sizeof(*map));

@@ -102,6 +102,14 @@ int uz_btfgen_minimize(const struct uz_object *const *objs, size_t cnt,
 		       const struct uz_target *target, const struct uz_btfgen_opts *opts,
 		       void **data, size_t *len, struct uz_error *err)
 {
+	return uz_btfgen_minimize_rels(objs, cnt, target, opts, data, len, NULL, err);
+}
+
+int uz_btfgen_minimize_rels(const struct uz_object *const *objs, size_t cnt,
+			    const struct uz_target *target, const struct uz_btfgen_opts *opts,
+			    void **data, size_t *len, struct uz_relocation **rels_out,
+			    struct uz_error *err)
+{
 	bool use_tags = !UZ_OPTS_GET(opts, no_userize_tags, false);
 	struct uz_relocation **rels = NULL;
 	struct uz_target *min = NULL;
@@ -149,6 +157,10 @@ int uz_btfgen_minimize(const struct uz_object *const *objs, size_t cnt,
 	}
 	memcpy(*data, raw, raw_len);
 	*len = raw_len;
+	if (rels_out) {
+		memcpy(rels_out, rels, cnt * sizeof(*rels));
+		memset(rels, 0, cnt * sizeof(*rels));
+	}
 out:
 	uz_target_free(min);
 	btf__free(out);

@@ -49,4 +49,12 @@ int uz_btfgen_prove(const struct uz_object *obj, const struct uz_relocation *ful
 		    const struct uz_target *min, bool use_tags, bool poison_target_ids,
 		    struct uz_error *err);
 
+/* btfgen.c: uz_btfgen_minimize() that also hands out the relocations
+ * against the full target (@rels: room for @cnt, the caller frees each),
+ * for reports that would otherwise relocate again. */
+int uz_btfgen_minimize_rels(const struct uz_object *const *objs, size_t cnt,
+			    const struct uz_target *target, const struct uz_btfgen_opts *opts,
+			    void **data, size_t *len, struct uz_relocation **rels,
+			    struct uz_error *err);
+
 #endif

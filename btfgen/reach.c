@@ -218,6 +218,7 @@ static int mark_spec(struct uz_marks *m, const struct uz_spec *local, const stru
 struct cands {
 	uint32_t *ids;
 	size_t cnt, cap;
+	bool loaded;
 };
 
 static int cands_push(struct cands *c, uint32_t id)
@@ -255,6 +256,7 @@ static int cands_find(const struct uz_target *tgt, const struct btf_type *lt, co
 	uint32_t id, n = btf__type_cnt(tb);
 
 	c->cnt = 0;
+	c->loaded = true;
 	if (uz_name_index_covers(btf_kind(lt))) {
 		for (id = uz_name_index_first(&tgt->idx, name, len); id;
 		     id = uz_name_index_next(&tgt->idx, id))
@@ -288,11 +290,15 @@ static size_t root_names(const struct uz_object *obj, const struct uz_tags *tags
 	return 1;
 }
 
-/* One record: mark every matching candidate of the first name that has one. */
+/* One record: mark every matching candidate of the first name that has one.
+ * @cache: candidate lists per local root type and name (MAX_ALT each),
+ * found once per object as the driver does (kinds the name index does not
+ * cover are found by a scan of every type). */
 static int reach_record(struct uz_marks *m, const struct uz_object *obj,
 			const struct uz_target *tgt, const struct uz_tags *tags,
-			const struct uz_core_rec *cr, struct cands *c)
+			const struct uz_core_rec *cr, struct cands *cache)
 {
+	struct cands *c;
 	struct uz_match_ctx mctx = { .tags = tags };
 	const char *names[MAX_ALT], *access;
 	struct uz_spec local, targ;
@@ -313,9 +319,12 @@ static int reach_record(struct uz_marks *m, const struct uz_object *obj,
 		return 0;
 	nnames = root_names(obj, tags, local.root_type_id, names);
 	for (k = 0; k < nnames && !hits; k++) {
-		r = cands_find(tgt, lt, names[k], c);
-		if (r)
-			return r;
+		c = &cache[(size_t)local.root_type_id * MAX_ALT + k];
+		if (!c->loaded) {
+			r = cands_find(tgt, lt, names[k], c);
+			if (r)
+				return r;
+		}
 		for (i = 0; i < c->cnt; i++) {
 			r = uz_spec_match(&local, tgt->btf, c->ids[i], &targ, &mctx);
 			if (r < 0)
@@ -335,22 +344,29 @@ int uz_btfgen_reach(struct uz_marks *m, const struct uz_object *obj, const struc
 		    bool use_tags, struct uz_error *err)
 {
 	struct uz_tags tags = { 0 };
-	struct cands c = { 0 };
-	size_t s, i;
+	size_t s, i, n = (size_t)btf__type_cnt(obj->btf) * MAX_ALT;
+	struct cands *cache = calloc(n, sizeof(*cache));
 	int r = 0;
+
+	if (!cache)
+		return uz_err_set(err, -ENOMEM, "out of memory");
 
 	if (use_tags) {
 		r = uz_tags_build(&tags, obj->btf, err);
-		if (r)
+		if (r) {
+			free(cache);
 			return uz_err_prefix(err, "%s", obj->name);
+		}
 	}
 	for (s = 0; s < obj->ext.core_sec_cnt && !r; s++) {
 		const struct uz_core_sec *cs = &obj->ext.core_secs[s];
 
 		for (i = 0; i < cs->rec_cnt && !r; i++)
-			r = reach_record(m, obj, tgt, use_tags ? &tags : NULL, &cs->recs[i], &c);
+			r = reach_record(m, obj, tgt, use_tags ? &tags : NULL, &cs->recs[i], cache);
 	}
-	free(c.ids);
+	for (i = 0; i < n; i++)
+		free(cache[i].ids);
+	free(cache);
 	uz_tags_free(&tags);
 	if (r == -ENOMEM)
 		return uz_err_set(err, r, "out of memory");

@@ -18,6 +18,7 @@
 #include <sys/utsname.h>
 
 #include "commands.h"
+#include "btfgen/btfgen_int.h"
 #include "common/uz_internal.h"
 
 static const char btfgen_usage[] =
@@ -198,20 +199,15 @@ static const char *res_class(const struct uz_record *r)
 	return "- missing";
 }
 
-/* Per kernel: what does not resolve, and why (the matrix's classes). */
-static int report(struct gen *g, const struct uz_target *t)
+/* Per kernel: what does not resolve, and why (the matrix's classes), from
+ * the relocations against the full types. */
+static void report(struct gen *g, const struct uz_target *t, struct uz_relocation **rels)
 {
-	UZ_OPTS_INIT(uz_reloc_opts, ro, .allow_errors = true, .no_userize_tags = g->no_tags);
-	struct uz_error err = { 0 };
 	size_t i, j, bad = 0, total = 0;
 
 	for (i = 0; i < g->nobj; i++) {
-		struct uz_relocation *rel = NULL;
+		const struct uz_relocation *rel = rels[i];
 
-		if (uz_object_relocate(g->o[i], t, &ro, &rel, &err)) {
-			fprintf(stderr, "userize btfgen: %s\n", err.msg);
-			return 2;
-		}
 		for (j = 0; j < uz_relocation_record_cnt(rel); j++) {
 			const struct uz_record *r = uz_relocation_record(rel, j);
 			bool exists = r->kind == UZ_FIELD_EXISTS || r->kind == UZ_TYPE_EXISTS ||
@@ -226,13 +222,11 @@ static int report(struct gen *g, const struct uz_target *t)
 					res_class(r), r->section, r->insn, uz_kind_name(r->kind),
 					*r->spec ? r->spec : r->access, *r->message ? r->message : "not in this kernel");
 		}
-		uz_relocation_free(rel);
 	}
 	g->unresolved += bad;
 	if (!g->quiet)
 		fprintf(stderr, "%s: %zu relocations, %zu resolve, %zu do not\n", uz_target_name(t),
 			total, total - bad, bad);
-	return 0;
 }
 
 static int kernel_info(struct gen_kernel *k, const struct uz_target *t, const char *path)
@@ -268,12 +262,15 @@ static int one_kernel(struct gen *g, const char *path, struct gen_kernel *k)
 {
 	UZ_OPTS_INIT(uz_btfgen_opts, bo, .no_userize_tags = g->no_tags);
 	UZ_OPTS_INIT(uz_target_opts, to, .base_path = g->base, .sources = g->sources);
+	struct uz_relocation **rels = xrealloc(NULL, g->nobj * sizeof(*rels));
 	struct uz_target *t = NULL;
 	struct uz_error err = { 0 };
 	size_t i;
-	int rc;
+	int rc = 0;
 
+	memset(rels, 0, g->nobj * sizeof(*rels));
 	if (uz_target_load(path, &to, &t, &err)) {
+		free(rels);
 		fprintf(stderr, "userize btfgen: %s\n", err.msg);
 		return 2;
 	}
@@ -284,14 +281,19 @@ static int one_kernel(struct gen *g, const char *path, struct gen_kernel *k)
 			fprintf(stderr, "userize btfgen: two targets for kernel %s: %s and %s\n",
 				k->name, g->k[i].path, k->path);
 			uz_target_free(t);
+			free(rels);
 			return 2;
 		}
-	rc = report(g, t);
-	if (!rc && uz_btfgen_minimize((const struct uz_object *const *)g->o, g->nobj, t, &bo,
-				      &k->btf, &k->len, &err)) {
+	if (uz_btfgen_minimize_rels((const struct uz_object *const *)g->o, g->nobj, t, &bo,
+				    &k->btf, &k->len, rels, &err)) {
 		fprintf(stderr, "userize btfgen: %s\n", err.msg);
 		rc = 2;
+	} else {
+		report(g, t, rels);
 	}
+	for (i = 0; i < g->nobj; i++)
+		uz_relocation_free(rels[i]);
+	free(rels);
 	if (!rc && !g->quiet)
 		fprintf(stderr, "%s: %u types -> minimized BTF of %zu bytes (proven)\n",
 			uz_target_name(t), uz_target_type_cnt(t), k->len);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,11 +51,13 @@ static void add_glob(struct set *s, const char *pat)
 	globfree(&g);
 }
 
-/* Run argv, quiet; wall time in ns, or 0 when it failed. */
-static uint64_t run(char *const *argv)
+/* Run argv, quiet; wall time in ns (CPU time, user + system, in *@cpu),
+ * or 0 when it failed. */
+static uint64_t run(char *const *argv, uint64_t *cpu)
 {
 	posix_spawn_file_actions_t fa;
 	uint64_t t0 = bench_now_ns(), t;
+	struct rusage ru;
 	pid_t pid;
 	int st;
 
@@ -64,22 +67,28 @@ static uint64_t run(char *const *argv)
 	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ))
 		bench_die("cannot run %s", argv[0]);
 	posix_spawn_file_actions_destroy(&fa);
-	waitpid(pid, &st, 0);
+	wait4(pid, &st, 0, &ru);
 	t = bench_now_ns() - t0;
+	*cpu = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? t : 0;
 }
 
-static uint64_t best(char *const *argv, int runs)
+/* Best wall time of @runs; *@cpu gets the best CPU time. */
+static uint64_t best(char *const *argv, int runs, uint64_t *cpu)
 {
-	uint64_t b = 0, t;
+	uint64_t b = 0, t, c;
 	int i;
 
+	*cpu = 0;
 	for (i = 0; i < runs; i++) {
-		t = run(argv);
+		t = run(argv, &c);
 		if (!t)
 			return 0;
 		if (!b || t < b)
 			b = t;
+		if (!*cpu || c < *cpu)
+			*cpu = c;
 	}
 	return b;
 }
@@ -125,23 +134,24 @@ static void per_object(const struct set *objs, const struct set *ks, int runs, c
 	char out_b[1024], dir_u[1024], out_u[2048];
 	size_t i, j;
 
-	printf("1. one object, one kernel: output bytes and whole-process time (best of %d)\n", runs);
-	printf("%-16s %-28s %9s %9s %9s %9s %7s %s\n", "object", "kernel", "bpftool", "userize",
-	       "bpftool", "userize", "speed", "bpftool output exact?");
-	printf("%-16s %-28s %9s %9s %9s %9s %7s\n", "", "", "bytes", "bytes", "ms", "ms", "up");
+	printf("1. one object, one kernel: output bytes, whole-process wall and CPU time (best of %d)\n", runs);
+	printf("%-14s %-26s %8s %8s %8s %8s %8s %8s %6s %s\n", "object", "kernel", "bpftool", "userize",
+	       "bpftool", "userize", "bpftool", "userize", "cpu", "bpftool output exact?");
+	printf("%-14s %-26s %8s %8s %8s %8s %8s %8s %6s\n", "", "", "bytes", "bytes", "wall ms",
+	       "wall ms", "cpu ms", "cpu ms", "ratio");
 	for (i = 0; i < objs->n; i++)
 		for (j = 0; j < ks->n; j++) {
 			char *bt[] = { "bpftool", "gen", "min_core_btf", ks->p[j], out_b, objs->p[i], NULL };
 			char *uz[] = { (char *)cli, "btfgen", objs->p[i], "--quiet", "--targets", ks->p[j],
 				       "-o", dir_u, NULL };
-			uint64_t tb, tu;
+			uint64_t tb, tu, cb, cu;
 			glob_t g;
 
 			snprintf(out_b, sizeof(out_b), "%s/bpftool.btf", tmp);
 			snprintf(dir_u, sizeof(dir_u), "%s/uz", tmp);
 			unlink(out_b);
-			tb = best(bt, runs);
-			tu = best(uz, runs);
+			tb = best(bt, runs, &cb);
+			tu = best(uz, runs, &cu);
 			snprintf(out_u, sizeof(out_u), "%s/*.btf", dir_u);
 			out_u[0] = 0;
 			snprintf(out_u, sizeof(out_u), "%s/*.btf", dir_u);
@@ -151,9 +161,10 @@ static void per_object(const struct set *objs, const struct set *ks, int runs, c
 				out_u[0] = 0;
 			if (!out_u[0] && tu)
 				bench_die("userize btfgen left no output for %s", objs->p[i]);
-			printf("%-16s %-28.28s %9ld %9ld %9.1f %9.1f %6.1fx %s\n", base(objs->p[i]),
-			       base(ks->p[j]), tb ? fsize(out_b) : -1L, tu ? fsize(out_u) : -1L,
-			       tb / 1e6, tu / 1e6, tu && tb ? (double)tb / (double)tu : 0.0,
+			printf("%-14.14s %-26.26s %8ld %8ld %8.1f %8.1f %8.1f %8.1f %5.1fx %s\n",
+			       base(objs->p[i]), base(ks->p[j]), tb ? fsize(out_b) : -1L,
+			       tu ? fsize(out_u) : -1L, tb / 1e6, tu / 1e6, cb / 1e6, cu / 1e6,
+			       cu && tb ? (double)cb / (double)cu : 0.0,
 			       tb ? exact(objs->p[i], ks->p[j], out_b) : "bpftool failed");
 			if (out_u[0])
 				unlink(out_u);
