@@ -271,7 +271,7 @@ int uz_archive_find(const struct uz_archive *a, const char *release, const char 
 			 build_id && *build_id ? " build id " : "", build_id ? build_id : "");
 	}
 	if (!n)
-		return uz_err_set(err, -ENOENT, "the archive has no entry for %s (it has %u entries; `userize btf dump ARCHIVE` lists them)",
+		return uz_err_set(err, -ENOENT, "the archive has no entry for %s (it has %u entries; `userize btf dump ARCHIVE --list` lists them)",
 				  what, a->entry_cnt);
 	return found(a, hits, n, what, idx, err);
 }

@@ -255,6 +255,9 @@ static int kernel_info(struct gen_kernel *k, const struct uz_target *t, const ch
 	n = strlen(k->name);
 	if (!*p->release && n > 4 && !strcmp(k->name + n - 4, ".btf"))
 		k->name[n - 4] = 0;
+	/* no release known (a bare BTF file): the entry goes by the file's name */
+	if (!*p->release)
+		k->info.release = k->name;
 	return 0;
 }
 

@@ -391,6 +391,64 @@ static void test_cli(void **state)
 	bg_sh(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* `btf dump` against bpftool's own dump of the same file; `btf extract` of
+ * an archive entry gives BTF libbpf reads with the same types as the
+ * minimized BTF written with -o. */
+static void test_cli_dump_extract(void **state)
+{
+	static char mine[65536], theirs[65536], out[16384];
+	char dir[] = "/tmp/uzbg-dump.XXXXXX", a[700], b[700];
+	const char *cli = getenv("UZ_CLI_PATH");
+	const char *t = bpath("tests/targets/t_alpha.o");
+	struct btf *x, *y;
+	uint32_t id;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	/* every "[id] KIND 'name'" of bpftool's dump, in order, is ours */
+	assert_int_equal(bg_sh(mine, sizeof(mine), "%s btf dump %s | grep '^\\[' | cut -d' ' -f1-3",
+			       cli, t), 0);
+	assert_int_equal(bg_sh(theirs, sizeof(theirs),
+			       "bpftool btf dump file %s | grep '^\\[' | cut -d' ' -f1-3", t), 0);
+	assert_true(strlen(theirs) > 200);
+	assert_string_equal(mine, theirs);
+	assert_int_equal(bg_sh(mine, sizeof(mine), "%s btf dump %s --format c", cli, t), 0);
+	assert_non_null(strstr(mine, "struct uzt_outer {"));
+	assert_int_equal(bg_sh(mine, sizeof(mine), "%s btf dump %s --format json", cli, t), 0);
+	assert_non_null(strstr(mine, "{\"id\":1,"));
+	/* archive entry extracted == the -o output, type by type */
+	assert_int_equal(bg_sh(out, sizeof(out), "%s btfgen %s --targets %s -o %s/o --quiet", cli,
+			       bpath("tests/bpf/fields.o"), t, dir), 0);
+	assert_int_equal(bg_sh(out, sizeof(out), "%s btfgen %s --targets %s --archive %s/a.uzar --quiet",
+			       cli, bpath("tests/bpf/fields.o"), t, dir), 0);
+	assert_int_equal(bg_sh(out, sizeof(out), "%s btf dump %s/a.uzar --list", cli, dir), 0);
+	assert_non_null(strstr(out, "t_alpha.o"));
+	assert_int_equal(bg_sh(out, sizeof(out), "%s btf extract %s/a.uzar --kernel t_alpha.o -o %s/x.btf",
+			       cli, dir, dir), 0);
+	snprintf(a, sizeof(a), "%s/o/t_alpha.o.btf", dir);
+	snprintf(b, sizeof(b), "%s/x.btf", dir);
+	x = btf__parse(a, NULL);
+	y = btf__parse(b, NULL);
+	assert_non_null(x);
+	assert_non_null(y);
+	assert_int_equal(btf__type_cnt(x), btf__type_cnt(y));
+	for (id = 1; id < btf__type_cnt(x); id++) {
+		const struct btf_type *tx = btf__type_by_id(x, id), *ty = btf__type_by_id(y, id);
+
+		assert_int_equal(tx->info, ty->info);
+		assert_string_equal(btf__name_by_offset(x, tx->name_off),
+				    btf__name_by_offset(y, ty->name_off));
+	}
+	btf__free(x);
+	btf__free(y);
+	/* an unknown kernel: the error lists how to see the entries */
+	assert_int_equal(bg_sh(out, sizeof(out), "%s btf extract %s/a.uzar --kernel 9.9 -o %s/y.btf",
+			       cli, dir, dir), 2);
+	assert_non_null(strstr(out, "no entry for kernel 9.9"));
+	assert_non_null(strstr(out, "btf dump ARCHIVE --list"));
+	bg_sh(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_archive_roundtrip),
 		cmocka_unit_test(test_archive_bad_input),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_cli_dump_extract),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
