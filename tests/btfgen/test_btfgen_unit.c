@@ -275,6 +275,52 @@ static void test_archive_roundtrip(void **state)
 		uz_object_free(o[i]);
 }
 
+/* A big-endian kernel in a little-endian archive: the entry is read in the
+ * kernel's byte order, and the bytes for libbpf are big-endian. */
+static void test_archive_big_endian(void **state)
+{
+	struct uz_object *o[NOBJ];
+	struct uz_archive_writer *w = NULL;
+	struct uz_archive *ar = NULL;
+	struct uz_error err = { 0 };
+	struct uz_archive_entry_info in = { .release = "alpha-be", .arch = "s390x" };
+	struct uz_target *full = load(bpath("tests/targets/t_alpha_be.o")), *ent;
+	void *d, *ad = NULL, *bytes = NULL;
+	size_t len, alen, blen, idx, i;
+	struct btf *b;
+
+	(void)state;
+	open_objs(o);
+	assert_true(uz_target_provenance(full)->big_endian);
+	d = bg_minimize(o, NOBJ, full, &len);
+	assert_int_equal(uz_archive_writer_new(&w, &err), 0);
+	assert_int_equal(uz_archive_writer_add(w, d, len, &in, &err), 0);
+	assert_int_equal(uz_archive_writer_finish(w, &ad, &alen, &err), 0);
+	ent = bg_load_mem(ad, alen, "be entry", "alpha-be");
+	assert_true(uz_target_provenance(ent)->big_endian);
+	for (i = 0; i < NOBJ; i++)
+		bg_same(o[i], full, ent, true);
+	assert_int_equal(uz_archive_open_mem(ad, alen, &ar, &err), 0);
+	assert_true(uz_archive_entry(ar, 0)->big_endian);
+	assert_string_equal(uz_archive_entry(ar, 0)->arch, "s390x");
+	assert_int_equal(uz_archive_find(ar, "alpha-be", NULL, &idx, &err), 0);
+	assert_int_equal(uz_archive_entry_btf(ar, idx, &bytes, &blen, &err), 0);
+	assert_int_equal(((uint8_t *)bytes)[0], 0xeb); /* magic 0xeB9F, big-endian */
+	b = btf__new(bytes, (uint32_t)blen);
+	assert_non_null(b);
+	assert_int_equal(btf__endianness(b), BTF_BIG_ENDIAN);
+	btf__free(b);
+	free(bytes);
+	uz_archive_free(ar);
+	uz_target_free(ent);
+	uz_target_free(full);
+	uz_archive_writer_free(w);
+	free(ad);
+	free(d);
+	for (i = 0; i < NOBJ; i++)
+		uz_object_free(o[i]);
+}
+
 static void expect_load_error(const void *d, size_t len, const char *release, const char *want)
 {
 	UZ_OPTS_INIT(uz_target_opts, to, .kernel_release = release, .sources = UZ_SOURCE_ARCHIVE);
@@ -456,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_ambiguity_kept),
 		cmocka_unit_test(test_split_btf),
 		cmocka_unit_test(test_archive_roundtrip),
+		cmocka_unit_test(test_archive_big_endian),
 		cmocka_unit_test(test_archive_bad_input),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_cli_dump_extract),
