@@ -201,6 +201,23 @@ static struct cand_list *cands_get(struct reloc_ctx *c, uint32_t root, size_t al
 
 /* ---- one record -------------------------------------------------------- */
 
+/* target_type_id hands out an id of the target's BTF, which the kernel
+ * knows only when that BTF is the kernel's own: the BTF source. The ids of
+ * a btfgen archive entry (or of types converted from DWARF) are not. */
+static bool target_ids_meaningful(const struct uz_target *t)
+{
+	return t->prov.source == UZ_SOURCE_BTF;
+}
+
+static void poison_target_id(const struct uz_target *t, const struct uz_record *r,
+			     struct uz_relo_res *res, char *msg, size_t msz)
+{
+	res->poison = true;
+	snprintf(msg, msz, "target_type_id of %s: the types of %s come from the %s source, whose type ids are not the running kernel's, so the id would be wrong; the instruction is poisoned: load against the kernel's own BTF to use bpf_core_type_id_kernel()",
+		 *r->target_type ? r->target_type : "the type", t->name,
+		 uz_source_kind_name(t->prov.source));
+}
+
 struct rec_in {
 	size_t sec;               /* program section index */
 	const struct uz_core_rec *cr;
@@ -448,6 +465,9 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 			return e;
 		if (e)
 			return fail(r, rel, msg);
+		if (cr->kind == UZ_TYPE_ID_TARGET && !res.poison && r->target_type_id &&
+		    !target_ids_meaningful(c->tgt))
+			poison_target_id(c->tgt, r, &res, msg, sizeof(msg));
 	}
 	r->orig_value = res.orig_val;
 	cls = BPF_CLASS(rel->insns[in->sec][insn_idx].code);

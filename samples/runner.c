@@ -145,13 +145,52 @@ static void warn_reachable_poison(const struct uz_runner *r)
 	}
 }
 
+/*
+ * A btfgen archive the binary may carry (userize_embed_archive() in
+ * samples/CMakeLists.txt); weak: NULL when the binary has none.
+ */
+extern const unsigned char uz_embedded_archive[] __attribute__((weak));
+extern const unsigned char uz_embedded_archive_end[] __attribute__((weak));
+
+/* The running kernel has no BTF (or UZ_NO_KERNEL_BTF=1 pretends so). */
+static bool no_kernel_btf(void)
+{
+	const char *e = getenv("UZ_NO_KERNEL_BTF");
+
+	if (e && *e && strcmp(e, "0"))
+		return true;
+	return access("/sys/kernel/btf/vmlinux", R_OK) != 0;
+}
+
+/* Without kernel BTF: the running kernel's entry of the embedded archive. */
+static int load_embedded(struct uz_runner *r, struct uz_error *err)
+{
+	UZ_OPTS_INIT(uz_target_opts, topts, .sources = UZ_SOURCE_ARCHIVE,
+		     .name = "embedded btfgen archive");
+	const struct uz_target_provenance *p;
+	int ret;
+
+	ret = uz_target_load_mem(uz_embedded_archive,
+				 (size_t)(uz_embedded_archive_end - uz_embedded_archive), &topts,
+				 &r->target, err);
+	if (ret)
+		return ret;
+	p = uz_target_provenance(r->target);
+	fprintf(r->diag, "%s: no kernel BTF: using the embedded archive (%s)\n", r->name,
+		p->container);
+	return 0;
+}
+
 static int runner_relocate(struct uz_runner *r, const char *target)
 {
 	UZ_OPTS_INIT(uz_target_opts, topts);
 	struct uz_error err = { 0 };
 	int ret;
 
-	ret = uz_target_load(target, &topts, &r->target, &err);
+	if (!target && uz_embedded_archive && no_kernel_btf())
+		ret = load_embedded(r, &err);
+	else
+		ret = uz_target_load(target, &topts, &r->target, &err);
 	if (ret) {
 		fprintf(r->diag, "%s: cannot load kernel types from %s: %s\n", r->name,
 			target ? target : "/sys/kernel/btf/vmlinux", err.msg);

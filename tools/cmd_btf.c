@@ -16,18 +16,21 @@
 #include "common/uz_internal.h"
 
 static const char btf_usage[] =
-	"usage: userize btf extract INPUT -o OUT.btf [--base VMLINUX] [--quiet]\n"
+	"usage: userize btf extract INPUT -o OUT.btf [--base VMLINUX] [--kernel RELEASE] [--quiet]\n"
+	"       userize btf dump FILE [--kernel RELEASE] [--format c|raw|json] (see dump --help)\n"
 	"\n"
 	"Extract the kernel's BTF from INPUT and write it to OUT.btf (atomically).\n"
 	"INPUT may be raw BTF, an ELF vmlinux, an x86 bzImage (vmlinuz), an arm64\n"
 	"Image or Image.gz, a gzip/xz/zstd/lz4 stream, a raw image with BTF embedded,\n"
 	"or a Debian kernel package (.deb: boot/vmlinuz-* or\n"
-	"usr/lib/debug/boot/vmlinux-*). A kernel module (.ko, or raw split BTF)\n"
-	"needs --base: its BTF continues the vmlinux BTF it was built on; OUT.btf\n"
-	"is then raw split BTF, as /sys/kernel/btf/MODULE.\n"
+	"usr/lib/debug/boot/vmlinux-*), or a btfgen archive (the entry of --kernel,\n"
+	"default the running kernel's, in its kernel's byte order). A kernel module\n"
+	"(.ko, or raw split BTF) needs --base: its BTF continues the vmlinux BTF it\n"
+	"was built on; OUT.btf is then raw split BTF, as /sys/kernel/btf/MODULE.\n"
 	"\n"
 	"  -o, --output FILE   where to write the BTF (required)\n"
 	"  -b, --base PATH     base (vmlinux) BTF for a kernel module\n"
+	"  -k, --kernel R      archive entry for kernel release R\n"
 	"  -q, --quiet         do not describe what was found on standard error\n"
 	"  -h, --help          show this help\n"
 	"\n"
@@ -37,6 +40,7 @@ struct btf_args {
 	const char *input;
 	const char *output;
 	const char *base;
+	const char *kernel;
 	bool quiet;
 	bool help;
 };
@@ -65,6 +69,10 @@ static int btf_parse(int argc, char **argv, struct btf_args *a)
 			if (++i >= argc)
 				return btf_usage_error("%s needs a file name", s);
 			a->output = argv[i];
+		} else if (!strcmp(s, "-k") || !strcmp(s, "--kernel")) {
+			if (++i >= argc)
+				return btf_usage_error("%s needs a kernel release", s);
+			a->kernel = argv[i];
 		} else if (!strncmp(s, "--output=", 9)) {
 			a->output = s + 9;
 		} else if (!strcmp(s, "-b") || !strcmp(s, "--base")) {
@@ -140,6 +148,8 @@ static int btf_extract(const struct btf_args *a)
 	char what[512];
 	int rc;
 
+	if (uz_cmd_is_archive(a->input))
+		return uz_cmd_btf_extract_archive(a->input, a->kernel, a->output, a->quiet);
 	if (a->base)
 		return btf_extract_split(a);
 	rc = uz_kimage_extract_btf_file(a->input, &btf, &btf_len, what, sizeof(what), &err);
@@ -173,6 +183,8 @@ int uz_cmd_btf(int argc, char **argv)
 		fputs(btf_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (!strcmp(argv[1], "dump"))
+		return uz_cmd_btf_dump(argc - 1, argv + 1);
 	if (strcmp(argv[1], "extract"))
 		return btf_usage_error("unknown subcommand '%s'", argv[1]);
 	rc = btf_parse(argc - 1, argv + 1, &a);

@@ -41,6 +41,8 @@ static void matrix_usage(FILE *f)
 		"  --strict           count guarded dead reads (G) as failures\n"
 		"  --target-format F  auto (default: BTF where a target has it, else DWARF),\n"
 		"                     btf, dwarf, archive or tracefs: how targets are read\n"
+		"  --kernel RELEASE   which entry of btfgen archive targets (default: the\n"
+		"                     running kernel's release, then build id)\n"
 		"\n"
 		"G marks a poisoned read of a field the kernel lacks that is dead code on that\n"
 		"kernel: once every existence check is a constant, no path of the relocated\n"
@@ -112,6 +114,12 @@ static int parse(struct matrix *m, struct args *a, int argc, char **argv)
 				fprintf(stderr, MX_PROG ": --target-format takes auto, btf, dwarf, archive or tracefs\n");
 				return 2;
 			}
+		} else if (!strcmp(s, "--kernel")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, MX_PROG ": --kernel needs a kernel release\n");
+				return 2;
+			}
+			m->kernel = argv[++i];
 		} else if (!strcmp(s, "--strict")) {
 			m->strict = true;
 		} else if (!strcmp(s, "--shard")) {

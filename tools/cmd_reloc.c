@@ -17,6 +17,7 @@ struct reloc_args {
 	const char *obj;
 	const char *target;
 	const char *base;
+	const char *kernel;
 	const char *out;
 	const char *report;
 	unsigned int sources;
@@ -29,7 +30,7 @@ static void reloc_usage(FILE *f, bool explain)
 	if (explain)
 		fprintf(f,
 			"usage: userize explain OBJ [--target PATH] [--target-format F] [--base PATH]\n"
-			"                       [--no-userize] [--allow-cross-endian]\n"
+			"                       [--kernel RELEASE] [--no-userize] [--allow-cross-endian]\n"
 			"\n"
 			"For every CO-RE relocation of OBJ that is poisoned or fails against the\n"
 			"target: the source spec, each candidate type tried and why it was rejected,\n"
@@ -42,8 +43,8 @@ static void reloc_usage(FILE *f, bool explain)
 	else
 		fprintf(f,
 			"usage: userize reloc OBJ [--target PATH] -o OUT.o [--report json|text]\n"
-			"                     [--target-format F] [--base PATH] [--no-userize]\n"
-			"                     [--allow-cross-endian]\n"
+			"                     [--target-format F] [--base PATH] [--kernel RELEASE]\n"
+			"                     [--no-userize] [--allow-cross-endian]\n"
 			"\n"
 			"Relocate every CO-RE record of the BPF object OBJ against the target's\n"
 			"types and write OUT.o, whose CO-RE records are consumed (plain libbpf loads\n"
@@ -56,6 +57,8 @@ static void reloc_usage(FILE *f, bool explain)
 			"                     its DWARF (a vmlinux from a -dbg package); btf, dwarf,\n"
 			"                     archive or tracefs: only that source\n"
 			"  -b, --base PATH    base (vmlinux) BTF when the target is a kernel module\n"
+			"  -k, --kernel R     which entry of a btfgen archive target: kernel release R\n"
+			"                     (default: the running kernel's release, then build id)\n"
 			"  -o, --output FILE  relocated object (may be omitted with --report)\n"
 			"  -r, --report FMT   json: array of records on stdout; text: a table on stdout\n"
 			"      --no-userize   ignore userize tags (plain libbpf semantics)\n"
@@ -79,6 +82,7 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 	static const struct option opts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "base", required_argument, NULL, 'b' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "report", required_argument, NULL, 'r' },
 		{ "no-userize", no_argument, NULL, 'n' },
@@ -91,10 +95,11 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 
 	memset(a, 0, sizeof(*a));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:b:o:r:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:b:k:o:r:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': a->target = optarg; break;
 		case 'b': a->base = optarg; break;
+		case 'k': a->kernel = optarg; break;
 		case 'o': a->out = optarg; break;
 		case 'r': a->report = optarg; break;
 		case 'n': a->no_tags = true; break;
@@ -130,7 +135,8 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 
 static int open_both(const struct reloc_args *a, struct uz_object **obj, struct uz_target **tgt)
 {
-	UZ_OPTS_INIT(uz_target_opts, topts, .base_path = a->base, .sources = a->sources);
+	UZ_OPTS_INIT(uz_target_opts, topts, .base_path = a->base, .sources = a->sources,
+		     .kernel_release = a->kernel);
 	struct uz_relocated_info rf;
 	struct uz_error err = { 0 };
 

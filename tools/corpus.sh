@@ -5,7 +5,10 @@
 #   tools/corpus.sh fetch [--cache DIR] [--userize PATH] [PKG...]
 #       download PKG... (default: tools/corpus.list) into CACHE/debs, extract
 #       each kernel's BTF into CACHE/btf/RELEASE.btf, print RELEASE<TAB>PATH
-#   tools/corpus.sh list [--cache DIR]
+#   tools/corpus.sh fetch --arch ARCH [--cache DIR] [--userize PATH] [PKG...]
+#       the same for a foreign architecture (arm64: tools/corpus-arm64.list)
+#       into CACHE/btf-ARCH, with apt lists of that architecture
+#   tools/corpus.sh list [--cache DIR] [--arch ARCH]
 #       print RELEASE<TAB>PATH for every BTF already extracted
 #
 # CACHE defaults to ${UZ_CACHE:-$HOME/.cache/userize}. `apt-get update` runs
@@ -18,6 +21,9 @@ cache=${UZ_CACHE:-$HOME/.cache/userize}
 userize=""
 updated=0
 deb_path=""
+arch=""
+apt_opts=()
+btf_dir=""
 
 die() {
 	echo "corpus: $*" >&2
@@ -25,11 +31,31 @@ die() {
 }
 
 usage() {
-	sed -n '3,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '3,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+list_file() {
+	if [ -n "$arch" ]; then echo "$top/tools/corpus-$arch.list"; else echo "$top/tools/corpus.list"; fi
 }
 
 default_pkgs() {
-	sed -e 's/#.*//' -e 's/[[:space:]]//g' "$top/tools/corpus.list" | grep -v '^$'
+	sed -e 's/#.*//' -e 's/[[:space:]]//g' "$(list_file)" | grep -v '^$'
+}
+
+# Foreign architecture: its own BTF directory and apt lists (updated once).
+set_arch() {
+	btf_dir="$cache/btf"
+	[ -n "$arch" ] || return 0
+	[ -f "$(list_file)" ] || die "no package list $(list_file) for architecture '$arch'"
+	btf_dir="$cache/btf-$arch"
+	mkdir -p "$cache/apt-$arch/lists/partial"
+	apt_opts=(-oAPT::Architecture="$arch" -oAPT::Architectures="$arch"
+		  -oDir::State::Lists="$cache/apt-$arch/lists")
+	if ! ls "$cache/apt-$arch/lists/"*Packages* >/dev/null 2>&1; then
+		apt-get "${apt_opts[@]}" update -q >/dev/null 2>&1 ||
+			die "apt-get update for $arch failed (are you root?)"
+		updated=1
+	fi
 }
 
 # The kernel release a package carries: linux-image-RELEASE[-unsigned|-dbg].
@@ -51,7 +77,7 @@ cached_deb() {
 apt_err=""
 apt_download() {
 	[ -n "$apt_err" ] || { apt_err=$(mktemp); trap 'rm -f "$apt_err"' EXIT; }
-	(cd "$cache/debs" && apt-get download -q "$1" >/dev/null 2>"$apt_err")
+	(cd "$cache/debs" && apt-get "${apt_opts[@]}" download -q "$1" >/dev/null 2>"$apt_err")
 }
 
 # Sets deb_path to the package's cached .deb, downloading it if needed.
@@ -62,7 +88,7 @@ fetch_deb() {
 	if ! apt_download "$pkg"; then
 		if [ "$updated" = 0 ]; then
 			echo "corpus: $pkg: download failed, running apt-get update" >&2
-			apt-get update -q >/dev/null 2>&1 || die "apt-get update failed (are you root?)"
+			apt-get "${apt_opts[@]}" update -q >/dev/null 2>&1 || die "apt-get update failed (are you root?)"
 			updated=1
 		fi
 		apt_download "$pkg" || die "cannot fetch package '$pkg': $(tail -n2 "$apt_err")"
@@ -89,7 +115,7 @@ find_userize() {
 extract_btf() {
 	local pkg=$1 deb=$2 rel out rc=0
 	rel=$(pkg_release "$pkg")
-	out="$cache/btf/$rel.btf"
+	out="$btf_dir/$rel.btf"
 	if [ -s "$out" ] && [ "$out" -nt "$deb" ]; then
 		printf '%s\t%s\n' "$rel" "$out"
 		return 0
@@ -110,15 +136,17 @@ cmd_fetch() {
 		--cache=*) cache=${1#--cache=}; shift ;;
 		--userize) [ $# -ge 2 ] || die "--userize needs a path"; userize=$2; shift 2 ;;
 		--userize=*) userize=${1#--userize=}; shift ;;
+		--arch) [ $# -ge 2 ] || die "--arch needs an architecture"; arch=$2; shift 2 ;;
 		-h|--help) usage; exit 0 ;;
 		-*) die "unknown option '$1'" ;;
 		*) pkgs+=("$1"); shift ;;
 		esac
 	done
+	set_arch
 	[ ${#pkgs[@]} -gt 0 ] || mapfile -t pkgs < <(default_pkgs)
-	[ ${#pkgs[@]} -gt 0 ] || die "no packages (tools/corpus.list is empty)"
+	[ ${#pkgs[@]} -gt 0 ] || die "no packages ($(list_file) is empty)"
 	find_userize
-	mkdir -p "$cache/debs" "$cache/btf"
+	mkdir -p "$cache/debs" "$btf_dir"
 	for pkg in "${pkgs[@]}"; do
 		fetch_deb "$pkg"
 		extract_btf "$pkg" "$deb_path"
@@ -131,12 +159,15 @@ cmd_list() {
 		case $1 in
 		--cache) [ $# -ge 2 ] || die "--cache needs a directory"; cache=$2; shift 2 ;;
 		--cache=*) cache=${1#--cache=}; shift ;;
+		--arch) [ $# -ge 2 ] || die "--arch needs an architecture"; arch=$2; shift 2 ;;
 		-h|--help) usage; exit 0 ;;
 		*) die "unknown argument '$1'" ;;
 		esac
 	done
-	[ -d "$cache/btf" ] || return 0
-	for f in "$cache/btf"/*.btf; do
+	local d="$cache/btf"
+	[ -z "$arch" ] || d="$cache/btf-$arch"
+	[ -d "$d" ] || return 0
+	for f in "$d"/*.btf; do
 		[ -e "$f" ] || continue
 		printf '%s\t%s\n' "$(basename "$f" .btf)" "$f"
 	done

@@ -111,6 +111,7 @@ struct matrix {
 	bool no_group;
 	bool strict;
 	unsigned int sources;		/* --target-format: enum uz_source_kind mask, 0 auto */
+	const char *kernel;		/* --kernel: archive entry release, NULL default */
 	unsigned int shard_i, shard_n;	/* shard_n 0: no sharding */
 	struct mx_row *rows;
 	size_t nrows, caprows;

@@ -149,7 +149,7 @@ int mx_shard_rows(struct matrix *m)
 /* The row's target, or NULL with row->error set (and said on stderr). */
 struct uz_target *mx_load_target(const struct matrix *m, struct mx_row *row)
 {
-	UZ_OPTS_INIT(uz_target_opts, topts, .sources = m->sources);
+	UZ_OPTS_INIT(uz_target_opts, topts, .sources = m->sources, .kernel_release = m->kernel);
 	struct uz_target *tgt = NULL;
 	struct uz_error err = { 0 };
 	struct stat st;

@@ -29,6 +29,9 @@ static void usage(FILE *f)
 		"                 offset of every uapi view field on every kernel (no object)\n"
 		"  matrix --merge SHARD.json...\n"
 		"                 one table out of the --json outputs of --shard runs\n"
+		"  btfgen OBJ... --targets DIR|FILE... (-o OUTDIR | --archive FILE) [--strict]\n"
+		"                 per kernel, the smallest BTF resolving every relocation of\n"
+		"                 the objects exactly (proven); one file each or one archive\n"
 		"\n"
 		"Run 'userize COMMAND --help' for a command's options.\n"
 		"Exit status: 0 success, 1 relocation problems, 2 bad input or usage.\n");
@@ -56,6 +59,8 @@ int main(int argc, char **argv)
 		return uz_cmd_btf(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "matrix"))
 		return uz_cmd_matrix(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "btfgen"))
+		return uz_cmd_btfgen(argc - 1, argv + 1);
 	fprintf(stderr, "userize: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return 2;

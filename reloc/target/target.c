@@ -20,6 +20,7 @@
 
 /* Sources in the order "auto" tries them. */
 static const struct uz_source *const sources[] = {
+	&uz_source_archive, /* before btf: its probe is a magic, btf's takes anything */
 	&uz_source_btf,
 };
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install libuserize into a temporary prefix and build a consumer against it
-# with pkg-config (shared and static) and with CMake's find_package(); the
-# installed commands (userize, uzvm) must run from the prefix.
+# with pkg-config (shared and static) and with CMake's find_package() (also
+# embedding the samples' btfgen archive with the installed
+# userize_embed_archive()); the installed commands (userize, uzvm) must run
+# from the prefix.
 set -euo pipefail
 build=$1 src=$2 extra=${3:-} bpfclang=${4:?BPF clang}
 tmp=$(mktemp -d)
@@ -16,9 +18,12 @@ cc $extra "$src/consumer.c" $(pkg-config --cflags userize) "$libdir/libuserize.a
 	$(pkg-config --libs --static userize | sed 's/-luserize//') -o "$tmp/static"
 "$tmp/static"
 mkdir "$tmp/cm"
-cp "$src/consumer.c" "$tmp/cm/"
+cp "$src/consumer.c" "$src/embedder.c" "$tmp/cm/"
 cp "$src/consumer.cmake.txt" "$tmp/cm/CMakeLists.txt"
-cmake -S "$tmp/cm" -B "$tmp/cm/b" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_C_FLAGS="$extra" -DCMAKE_EXE_LINKER_FLAGS="$extra" >/dev/null
+archive="$build/samples/samples.uzar"
+[ -s "$archive" ] || { echo "no $archive (the samples' btfgen archive) to embed" >&2; exit 1; }
+cmake -S "$tmp/cm" -B "$tmp/cm/b" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_C_FLAGS="$extra" \
+	-DCMAKE_EXE_LINKER_FLAGS="$extra" -DUZ_TEST_ARCHIVE="$archive" >/dev/null
 cmake --build "$tmp/cm/b" >/dev/null
 "$tmp/cm/b/consumer"
 # BPF side: <userize/bpf/*.h> under bpf_includedir, beside (not inside) the
@@ -30,6 +35,7 @@ multiarch=$(cc -print-multiarch)
 "$bpfclang" -g -O2 -target bpfel -Wall -Werror -I"$bpfinc" -I/usr/include/"$multiarch" \
 	-c "$src/bpf_consumer.bpf.c" -o "$tmp/bpf_consumer.o"
 test -s "$tmp/bpf_consumer.o"
+"$tmp/cm/b/embedder"
 # The installed commands run from the prefix alone.
 "$tmp/prefix/bin/userize" matrix --help | grep -q -- '--fields'
 "$tmp/prefix/bin/uzvm" --help | grep -q 'BOOT-FAIL'

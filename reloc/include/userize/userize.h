@@ -367,6 +367,81 @@ UZ_API int uz_relocation_explain_verifier_log(const struct uz_relocation *rel,
 					      uint32_t prog_insn_off,
 					      const char *log, FILE *out);
 
+/* ---- btfgen: minimized BTF and archives of many kernels ---------------- */
+
+struct uz_btfgen_opts {
+	size_t sz;
+	/* Ignore userize decl tags: plain libbpf semantics (as uz_reloc_opts). */
+	bool no_userize_tags;
+};
+
+/*
+ * The smallest BTF of @target that resolves every CO-RE record of the
+ * @cnt objects exactly as @target itself does: the types and members the
+ * records reach, enums whole, full member lists where type_matches compares
+ * them, pointers to unreached types as pointers to void. Before it is
+ * returned it is proven: every object is relocated against it and every
+ * record (result, value, target type and access path, error message)
+ * compared with the relocation against @target; any difference is an
+ * error (-EPROTO). Raw BTF in the target kernel's byte order, malloc'ed
+ * (caller frees). A record that does not resolve against @target keeps
+ * nothing and does not resolve against the result either.
+ */
+UZ_API int uz_btfgen_minimize(const struct uz_object *const *objs, size_t cnt,
+			      const struct uz_target *target, const struct uz_btfgen_opts *opts,
+			      void **btf, size_t *len, struct uz_error *err);
+/* The proof alone: relocate the objects against @full and @cand and compare
+ * every record as uz_btfgen_minimize() does. From an archive entry
+ * (@cand's provenance source UZ_SOURCE_ARCHIVE) target_type_id records must
+ * be poisoned. 0 when equal, -EPROTO naming the first difference. */
+UZ_API int uz_btfgen_verify(const struct uz_object *const *objs, size_t cnt,
+			    const struct uz_target *full, const struct uz_target *cand,
+			    const struct uz_btfgen_opts *opts, struct uz_error *err);
+
+/* Identity of one archive entry. Strings are "" when unknown. */
+struct uz_archive_entry_info {
+	const char *release;     /* uname -r */
+	const char *arch;        /* uname -m: "x86_64", "aarch64", "s390x", "i686" */
+	const char *build_id;    /* GNU build id of the kernel, hex */
+	const char *distro;      /* "debian 6.1.192-2" */
+	bool big_endian;         /* byte order of the kernel */
+};
+
+struct uz_archive_writer;
+
+UZ_API int uz_archive_writer_new(struct uz_archive_writer **out, struct uz_error *err);
+/* Add one kernel: its (minimized) raw BTF, either byte order. Two entries
+ * with the same release and build id (or the same release where a build id
+ * is missing) are refused (-EEXIST), naming both. */
+UZ_API int uz_archive_writer_add(struct uz_archive_writer *w, const void *btf, size_t len,
+				 const struct uz_archive_entry_info *info, struct uz_error *err);
+/* The archive bytes (malloc'ed, caller frees); see docs/btfgen.md. */
+UZ_API int uz_archive_writer_finish(struct uz_archive_writer *w, void **data, size_t *len,
+				    struct uz_error *err);
+UZ_API void uz_archive_writer_free(struct uz_archive_writer *w);
+
+struct uz_archive;
+
+/* Open an archive held in memory; @data is borrowed and must outlive the
+ * archive. The header and index are validated; entries are read on demand. */
+UZ_API int uz_archive_open_mem(const void *data, size_t len, struct uz_archive **out,
+			       struct uz_error *err);
+/* Open an archive file (mapped read-only). */
+UZ_API int uz_archive_open(const char *path, struct uz_archive **out, struct uz_error *err);
+UZ_API void uz_archive_free(struct uz_archive *a);
+UZ_API size_t uz_archive_entry_cnt(const struct uz_archive *a);
+UZ_API const struct uz_archive_entry_info *uz_archive_entry(const struct uz_archive *a,
+							    size_t idx);
+/* The one entry for a kernel: @release and/or @build_id (NULL: the running
+ * kernel's release, then its build id). -ENOENT when none matches; two
+ * entries that match are an error (-EEXIST) naming both, never a guess. */
+UZ_API int uz_archive_find(const struct uz_archive *a, const char *release,
+			   const char *build_id, size_t *idx, struct uz_error *err);
+/* Entry @idx as raw BTF in its kernel's byte order (malloc'ed, caller
+ * frees): what libbpf's btf_custom_path or bpf_object_open_opts wants. */
+UZ_API int uz_archive_entry_btf(const struct uz_archive *a, size_t idx, void **btf,
+				size_t *len, struct uz_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Unit tier of btfgen (no kernel): the test objects of every relocation
+ * kind against the purpose-built targets (one big-endian, one with
+ * ambiguous duplicates), minimized, then compared record by record with the
+ * full target; the archive round trip and its bad inputs (corrupt index,
+ * truncated or changed payload, two entries for one kernel); the CLI's
+ * note for an object without CO-RE relocations, --strict, and nothing
+ * written when one kernel fails.
+ */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bg_test.h"
+
+static const char *const objs_rel[] = { "tests/bpf/fields.o", "tests/bpf/direct.o",
+					"tests/bpf/types.o", "tests/bpf/ambig.o",
+					"tests/bpf/be.o" };
+static const char *const tgts_rel[] = { "tests/targets/t_alpha.o", "tests/targets/t_beta.o",
+					"tests/targets/t_amb.o", "tests/targets/t_alpha_be.o" };
+#define NOBJ (sizeof(objs_rel) / sizeof(objs_rel[0]))
+#define NTGT (sizeof(tgts_rel) / sizeof(tgts_rel[0]))
+
+static char *bpath(const char *rel)
+{
+	static char buf[4][1024];
+	static int k;
+	const char *b = getenv("UZ_BUILD");
+
+	assert_non_null(b);
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", b, rel);
+	return buf[k];
+}
+
+static void open_objs(struct uz_object **o)
+{
+	struct uz_error err = { 0 };
+	size_t i;
+
+	for (i = 0; i < NOBJ; i++)
+		if (uz_object_open(bpath(objs_rel[i]), NULL, &o[i], &err))
+			fail_msg("%s", err.msg);
+}
+
+static struct uz_target *load(const char *path)
+{
+	struct uz_target *t = NULL;
+	struct uz_error err = { 0 };
+
+	if (uz_target_load(path, NULL, &t, &err))
+		fail_msg("%s", err.msg);
+	return t;
+}
+
+/* Every kind, every target: same results; smaller; the kernel's byte order. */
+static void test_equivalence_purpose_targets(void **state)
+{
+	struct uz_object *o[NOBJ];
+	size_t i, j, kinds_seen = 0, records = 0;
+	bool kinds[UZ_KIND_MAX] = { 0 };
+
+	(void)state;
+	open_objs(o);
+	for (i = 0; i < NTGT; i++) {
+		struct uz_target *full = load(bpath(tgts_rel[i])), *min;
+		size_t len;
+		void *d = bg_minimize(o, NOBJ, full, &len);
+		struct btf *indep = btf__new(d, (uint32_t)len);
+
+		/* libbpf reads it, in the target's byte order, with fewer types */
+		assert_non_null(indep);
+		assert_int_equal(btf__endianness(indep),
+				 uz_target_provenance(full)->big_endian ? BTF_BIG_ENDIAN : BTF_LITTLE_ENDIAN);
+		assert_true(btf__type_cnt(indep) < uz_target_type_cnt(full));
+		btf__free(indep);
+		min = bg_load_mem(d, len, "min", NULL);
+		for (j = 0; j < NOBJ; j++) {
+			struct uz_relocation *rel = bg_relocate(o[j], full);
+			size_t k;
+
+			for (k = 0; k < uz_relocation_record_cnt(rel); k++)
+				kinds[uz_relocation_record(rel, k)->kind] = true;
+			uz_relocation_free(rel);
+			records += bg_same(o[j], full, min, false);
+		}
+		uz_target_free(min);
+		uz_target_free(full);
+		free(d);
+	}
+	for (i = 0; i < UZ_KIND_MAX; i++)
+		kinds_seen += kinds[i];
+	assert_int_equal(kinds_seen, UZ_KIND_MAX); /* all 13 relocation kinds covered */
+	assert_true(records > 100);
+	for (i = 0; i < NOBJ; i++)
+		uz_object_free(o[i]);
+}
+
+/* The ambiguous duplicates of t_amb: the same ambiguity error, minimized. */
+static void test_ambiguity_kept(void **state)
+{
+	struct uz_object *o = NULL;
+	struct uz_target *full = load(bpath("tests/targets/t_amb.o")), *min;
+	struct uz_error err = { 0 };
+	struct uz_relocation *rel;
+	size_t len, i, errors = 0;
+	void *d;
+
+	(void)state;
+	assert_int_equal(uz_object_open(bpath("tests/bpf/ambig.o"), NULL, &o, &err), 0);
+	d = bg_minimize(&o, 1, full, &len);
+	min = bg_load_mem(d, len, "min", NULL);
+	rel = bg_relocate(o, min);
+	for (i = 0; i < uz_relocation_record_cnt(rel); i++)
+		if (uz_relocation_record(rel, i)->result == UZ_RESULT_ERROR) {
+			assert_non_null(strstr(uz_relocation_record(rel, i)->message, "ambiguity"));
+			errors++;
+		}
+	assert_true(errors > 0);
+	bg_same(o, full, min, false);
+	uz_relocation_free(rel);
+	uz_target_free(min);
+	uz_target_free(full);
+	uz_object_free(o);
+	free(d);
+}
+
+/* Split (module) BTF: t_alpha's types on top of t_beta as base, plus a
+ * forward declaration, a type tag and a decl tag; minimized standalone,
+ * without the decl tag. */
+static void test_split_btf(void **state)
+{
+	char path[] = "/tmp/uzbg-split.XXXXXX", base_path[1024];
+	struct btf *base = btf__parse(bpath("tests/targets/t_beta.o"), NULL);
+	struct btf *alpha = btf__parse(bpath("tests/targets/t_alpha.o"), NULL);
+	struct btf *split;
+	struct uz_object *o[NOBJ];
+	UZ_OPTS_INIT(uz_target_opts, to, .base_path = base_path);
+	struct uz_target *full = NULL, *min;
+	struct uz_error err = { 0 };
+	const void *raw;
+	uint32_t raw_len;
+	size_t i, len;
+	void *d;
+	int fd, fwd;
+
+	(void)state;
+	snprintf(base_path, sizeof(base_path), "%s", bpath("tests/targets/t_beta.o"));
+	assert_non_null(base);
+	assert_non_null(alpha);
+	split = btf__new_empty_split(base);
+	assert_non_null(split);
+	assert_true(btf__add_btf(split, alpha) > 0);
+	fwd = btf__add_fwd(split, "uzt_only_declared", BTF_FWD_STRUCT);
+	assert_true(fwd > 0);
+	assert_true(btf__add_type_tag(split, "user", fwd) > 0);
+	assert_true(btf__add_decl_tag(split, "userize:test", fwd, -1) > 0);
+	raw = btf__raw_data(split, &raw_len);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, raw, raw_len), (ssize_t)raw_len);
+	close(fd);
+	open_objs(o);
+	if (uz_target_load(path, &to, &full, &err))
+		fail_msg("%s", err.msg);
+	d = bg_minimize(o, NOBJ, full, &len);
+	{
+		struct btf *indep = btf__new(d, (uint32_t)len);
+
+		uint32_t id;
+
+		assert_non_null(indep); /* standalone: no base needed */
+		assert_null(btf__base_btf(indep));
+		for (id = 1; id < btf__type_cnt(indep); id++)
+			assert_false(btf_is_decl_tag(btf__type_by_id(indep, id)));
+		btf__free(indep);
+	}
+	min = bg_load_mem(d, len, "min", NULL);
+	for (i = 0; i < NOBJ; i++) {
+		bg_same(o[i], full, min, false);
+		uz_object_free(o[i]);
+	}
+	uz_target_free(min);
+	uz_target_free(full);
+	free(d);
+	unlink(path);
+	btf__free(split);
+	btf__free(alpha);
+	btf__free(base);
+}
+
+struct ar {
+	void *data;
+	size_t len;
+};
+
+/* An archive of t_alpha (release "alpha") and t_beta ("beta"), for @o. */
+static struct ar make_archive(struct uz_object **o, size_t n, const char *bid_a, const char *rel_b)
+{
+	struct uz_archive_writer *w = NULL;
+	struct uz_error err = { 0 };
+	struct ar a = { 0 };
+	const char *paths[2] = { "tests/targets/t_alpha.o", "tests/targets/t_beta.o" };
+	const char *rels[2] = { "alpha", rel_b };
+	const char *bids[2] = { bid_a, "bb" };
+	size_t i;
+
+	assert_int_equal(uz_archive_writer_new(&w, &err), 0);
+	for (i = 0; i < 2; i++) {
+		struct uz_target *t = load(bpath(paths[i]));
+		struct uz_archive_entry_info in = { .release = rels[i], .build_id = bids[i],
+						    .arch = "x86_64", .distro = "test 1" };
+		size_t len;
+		void *d = bg_minimize(o, n, t, &len);
+
+		if (uz_archive_writer_add(w, d, len, &in, &err))
+			fail_msg("%s", err.msg);
+		free(d);
+		uz_target_free(t);
+	}
+	assert_int_equal(uz_archive_writer_finish(w, &a.data, &a.len, &err), 0);
+	uz_archive_writer_free(w);
+	return a;
+}
+
+static void test_archive_roundtrip(void **state)
+{
+	struct uz_object *o[NOBJ];
+	struct ar a;
+	struct uz_archive *ar = NULL;
+	struct uz_error err = { 0 };
+	const char *paths[2] = { "tests/targets/t_alpha.o", "tests/targets/t_beta.o" };
+	const char *rels[2] = { "alpha", "beta" };
+	size_t i, j, idx;
+
+	(void)state;
+	open_objs(o);
+	a = make_archive(o, NOBJ, "aa", "beta");
+	assert_int_equal(uz_archive_open_mem(a.data, a.len, &ar, &err), 0);
+	assert_int_equal(uz_archive_entry_cnt(ar), 2);
+	assert_string_equal(uz_archive_entry(ar, 1)->release, "beta");
+	assert_string_equal(uz_archive_entry(ar, 1)->distro, "test 1");
+	assert_int_equal(uz_archive_find(ar, "beta", NULL, &idx, &err), 0);
+	assert_int_equal(idx, 1);
+	assert_int_equal(uz_archive_find(ar, NULL, "aa", &idx, &err), 0);
+	assert_int_equal(idx, 0);
+	assert_int_equal(uz_archive_find(ar, "gamma", NULL, &idx, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "no entry for kernel gamma"));
+	for (i = 0; i < 2; i++) {
+		struct uz_target *full = load(bpath(paths[i]));
+		struct uz_target *ent = bg_load_mem(a.data, a.len, rels[i], rels[i]);
+		void *bytes = NULL;
+		size_t blen = 0;
+		struct uz_target *ext;
+
+		assert_int_equal(uz_target_provenance(ent)->source, UZ_SOURCE_ARCHIVE);
+		assert_string_equal(uz_target_provenance(ent)->release, rels[i]);
+		for (j = 0; j < NOBJ; j++)
+			bg_same(o[j], full, ent, true);
+		/* the bytes for libbpf: plain BTF, same results (kind 7 not poisoned) */
+		assert_int_equal(uz_archive_entry_btf(ar, i, &bytes, &blen, &err), 0);
+		ext = bg_load_mem(bytes, blen, "extracted", NULL);
+		assert_int_equal(uz_target_provenance(ext)->source, UZ_SOURCE_BTF);
+		for (j = 0; j < NOBJ; j++)
+			bg_same(o[j], full, ext, false);
+		uz_target_free(ext);
+		free(bytes);
+		uz_target_free(ent);
+		uz_target_free(full);
+	}
+	uz_archive_free(ar);
+	free(a.data);
+	for (i = 0; i < NOBJ; i++)
+		uz_object_free(o[i]);
+}
+
+/* A big-endian kernel in a little-endian archive: the entry is read in the
+ * kernel's byte order, and the bytes for libbpf are big-endian. */
+static void test_archive_big_endian(void **state)
+{
+	struct uz_object *o[NOBJ];
+	struct uz_archive_writer *w = NULL;
+	struct uz_archive *ar = NULL;
+	struct uz_error err = { 0 };
+	struct uz_archive_entry_info in = { .release = "alpha-be", .arch = "s390x" };
+	struct uz_target *full = load(bpath("tests/targets/t_alpha_be.o")), *ent;
+	void *d, *ad = NULL, *bytes = NULL;
+	size_t len, alen, blen, idx, i;
+	struct btf *b;
+
+	(void)state;
+	open_objs(o);
+	assert_true(uz_target_provenance(full)->big_endian);
+	d = bg_minimize(o, NOBJ, full, &len);
+	assert_int_equal(uz_archive_writer_new(&w, &err), 0);
+	assert_int_equal(uz_archive_writer_add(w, d, len, &in, &err), 0);
+	assert_int_equal(uz_archive_writer_finish(w, &ad, &alen, &err), 0);
+	ent = bg_load_mem(ad, alen, "be entry", "alpha-be");
+	assert_true(uz_target_provenance(ent)->big_endian);
+	for (i = 0; i < NOBJ; i++)
+		bg_same(o[i], full, ent, true);
+	assert_int_equal(uz_archive_open_mem(ad, alen, &ar, &err), 0);
+	assert_true(uz_archive_entry(ar, 0)->big_endian);
+	assert_string_equal(uz_archive_entry(ar, 0)->arch, "s390x");
+	assert_int_equal(uz_archive_find(ar, "alpha-be", NULL, &idx, &err), 0);
+	assert_int_equal(uz_archive_entry_btf(ar, idx, &bytes, &blen, &err), 0);
+	assert_int_equal(((uint8_t *)bytes)[0], 0xeb); /* magic 0xeB9F, big-endian */
+	b = btf__new(bytes, (uint32_t)blen);
+	assert_non_null(b);
+	assert_int_equal(btf__endianness(b), BTF_BIG_ENDIAN);
+	btf__free(b);
+	free(bytes);
+	uz_archive_free(ar);
+	uz_target_free(ent);
+	uz_target_free(full);
+	uz_archive_writer_free(w);
+	free(ad);
+	free(d);
+	for (i = 0; i < NOBJ; i++)
+		uz_object_free(o[i]);
+}
+
+static void expect_load_error(const void *d, size_t len, const char *release, const char *want)
+{
+	UZ_OPTS_INIT(uz_target_opts, to, .kernel_release = release, .sources = UZ_SOURCE_ARCHIVE);
+	struct uz_target *t = NULL;
+	struct uz_error err = { 0 };
+
+	assert_true(uz_target_load_mem(d, len, &to, &t, &err) < 0);
+	assert_null(t);
+	if (!strstr(err.msg, want))
+		fail_msg("expected '%s' in: %s", want, err.msg);
+}
+
+static void test_archive_bad_input(void **state)
+{
+	struct uz_object *o[NOBJ];
+	struct uz_archive_writer *w = NULL;
+	struct uz_error err = { 0 };
+	struct uz_archive_entry_info in = { .release = "alpha", .build_id = "aa" };
+	struct ar a;
+	uint8_t *c;
+	size_t i;
+
+	(void)state;
+	open_objs(o);
+	a = make_archive(o, NOBJ, "aa", "beta");
+	c = malloc(a.len);
+	/* corrupt index: one byte of the entry table changed */
+	memcpy(c, a.data, a.len);
+	c[56 + 1] ^= 0x40;
+	expect_load_error(c, a.len, "alpha", "index checksum");
+	/* truncated */
+	expect_load_error(a.data, a.len - 7, "alpha", "truncated btfgen archive");
+	/* changed payload (last byte) */
+	memcpy(c, a.data, a.len);
+	c[a.len - 1] ^= 0x01;
+	expect_load_error(c, a.len, "alpha", "payload checksum");
+	/* not an archive at all */
+	expect_load_error("UZBTFAX", 8, "alpha", "no type source");
+	free(c);
+	free(a.data);
+	/* two entries one kernel: the reader names both, never guesses */
+	a = make_archive(o, NOBJ, "aa", "alpha");
+	expect_load_error(a.data, a.len, "alpha", "2 entries for kernel alpha: #0 'alpha' build id aa and #1 'alpha' build id bb");
+	free(a.data);
+	/* and the writer refuses the same release + build id */
+	assert_int_equal(uz_archive_writer_new(&w, &err), 0);
+	{
+		struct uz_target *t = load(bpath("tests/targets/t_alpha.o"));
+		size_t len;
+		void *d = bg_minimize(o, NOBJ, t, &len);
+
+		assert_int_equal(uz_archive_writer_add(w, d, len, &in, &err), 0);
+		assert_int_equal(uz_archive_writer_add(w, d, len, &in, &err), -EEXIST);
+		assert_non_null(strstr(err.msg, "two archive entries for one kernel: 'alpha' build id aa and 'alpha' build id aa"));
+		free(d);
+		uz_target_free(t);
+	}
+	uz_archive_writer_free(w);
+	for (i = 0; i < NOBJ; i++)
+		uz_object_free(o[i]);
+}
+
+static size_t dir_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static void test_cli(void **state)
+{
+	char out[16384], dir[] = "/tmp/uzbg.XXXXXX", sub[600];
+	const char *cli = getenv("UZ_CLI_PATH");
+	int rc;
+
+	(void)state;
+	assert_non_null(cli);
+	assert_non_null(mkdtemp(dir));
+	/* an object without CO-RE relocations: a note and a valid (tiny) BTF */
+	snprintf(sub, sizeof(sub), "%s/a", dir);
+	rc = bg_sh(out, sizeof(out), "%s btfgen %s --targets %s -o %s", cli,
+		   bpath("tests/targets/t_beta.o"), bpath("tests/targets/t_alpha.o"), sub);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "has no CO-RE relocations"));
+	assert_int_equal(dir_files(sub), 1);
+	/* a kernel missing needed types: listed; --strict: exit 1, nothing written */
+	snprintf(sub, sizeof(sub), "%s/b", dir);
+	rc = bg_sh(out, sizeof(out), "%s btfgen %s --targets %s -o %s --strict", cli,
+		   bpath("tests/bpf/fields.o"), bpath("tests/targets/t_beta.o"), sub);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "do not resolve; nothing written"));
+	assert_int_equal(dir_files(sub), 0);
+	/* one kernel that does not load: exit 2, nothing written for the others */
+	rc = bg_sh(out, sizeof(out), "%s btfgen %s --targets %s /nonexistent.btf -o %s", cli,
+		   bpath("tests/bpf/fields.o"), bpath("tests/targets/t_alpha.o"), sub);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "/nonexistent.btf"));
+	assert_int_equal(dir_files(sub), 0);
+	/* two targets for one kernel */
+	rc = bg_sh(out, sizeof(out), "%s btfgen %s --targets %s %s --archive %s/x.uzar", cli,
+		   bpath("tests/bpf/fields.o"), bpath("tests/targets/t_alpha.o"),
+		   bpath("tests/targets/t_alpha.o"), dir);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "two targets for kernel t_alpha.o"));
+	snprintf(sub, sizeof(sub), "%s/x.uzar", dir);
+	assert_int_not_equal(access(sub, F_OK), 0);
+	bg_sh(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* `btf dump` against bpftool's own dump of the same file; `btf extract` of
+ * an archive entry gives BTF libbpf reads with the same types as the
+ * minimized BTF written with -o. */
+static void test_cli_dump_extract(void **state)
+{
+	static char mine[65536], theirs[65536], out[16384];
+	char dir[] = "/tmp/uzbg-dump.XXXXXX", a[700], b[700];
+	const char *cli = getenv("UZ_CLI_PATH");
+	const char *t = bpath("tests/targets/t_alpha.o");
+	struct btf *x, *y;
+	uint32_t id;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	/* every "[id] KIND 'name'" of bpftool's dump, in order, is ours */
+	assert_int_equal(bg_sh(mine, sizeof(mine), "%s btf dump %s | grep '^\\[' | cut -d' ' -f1-3",
+			       cli, t), 0);
+	assert_int_equal(bg_sh(theirs, sizeof(theirs),
+			       "bpftool btf dump file %s | grep '^\\[' | cut -d' ' -f1-3", t), 0);
+	assert_true(strlen(theirs) > 200);
+	assert_string_equal(mine, theirs);
+	assert_int_equal(bg_sh(mine, sizeof(mine), "%s btf dump %s --format c", cli, t), 0);
+	assert_non_null(strstr(mine, "struct uzt_outer {"));
+	assert_int_equal(bg_sh(mine, sizeof(mine), "%s btf dump %s --format json", cli, t), 0);
+	assert_non_null(strstr(mine, "{\"id\":1,"));
+	/* archive entry extracted == the -o output, type by type */
+	assert_int_equal(bg_sh(out, sizeof(out), "%s btfgen %s --targets %s -o %s/o --quiet", cli,
+			       bpath("tests/bpf/fields.o"), t, dir), 0);
+	assert_int_equal(bg_sh(out, sizeof(out), "%s btfgen %s --targets %s --archive %s/a.uzar --quiet",
+			       cli, bpath("tests/bpf/fields.o"), t, dir), 0);
+	assert_int_equal(bg_sh(out, sizeof(out), "%s btf dump %s/a.uzar --list", cli, dir), 0);
+	assert_non_null(strstr(out, "t_alpha.o"));
+	assert_int_equal(bg_sh(out, sizeof(out), "%s btf extract %s/a.uzar --kernel t_alpha.o -o %s/x.btf",
+			       cli, dir, dir), 0);
+	snprintf(a, sizeof(a), "%s/o/t_alpha.o.btf", dir);
+	snprintf(b, sizeof(b), "%s/x.btf", dir);
+	x = btf__parse(a, NULL);
+	y = btf__parse(b, NULL);
+	assert_non_null(x);
+	assert_non_null(y);
+	assert_int_equal(btf__type_cnt(x), btf__type_cnt(y));
+	for (id = 1; id < btf__type_cnt(x); id++) {
+		const struct btf_type *tx = btf__type_by_id(x, id), *ty = btf__type_by_id(y, id);
+
+		assert_int_equal(tx->info, ty->info);
+		assert_string_equal(btf__name_by_offset(x, tx->name_off),
+				    btf__name_by_offset(y, ty->name_off));
+	}
+	btf__free(x);
+	btf__free(y);
+	/* an unknown kernel: the error lists how to see the entries */
+	assert_int_equal(bg_sh(out, sizeof(out), "%s btf extract %s/a.uzar --kernel 9.9 -o %s/y.btf",
+			       cli, dir, dir), 2);
+	assert_non_null(strstr(out, "no entry for kernel 9.9"));
+	assert_non_null(strstr(out, "btf dump ARCHIVE --list"));
+	bg_sh(out, sizeof(out), "rm -rf %s", dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_equivalence_purpose_targets),
+		cmocka_unit_test(test_ambiguity_kept),
+		cmocka_unit_test(test_split_btf),
+		cmocka_unit_test(test_archive_roundtrip),
+		cmocka_unit_test(test_archive_big_endian),
+		cmocka_unit_test(test_archive_bad_input),
+		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_cli_dump_extract),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
