@@ -15,7 +15,9 @@ static int relocate_all(const struct uz_object *const *objs, size_t cnt,
 			const struct uz_target *t, bool use_tags, struct uz_relocation **rels,
 			struct uz_error *err)
 {
-	UZ_OPTS_INIT(uz_reloc_opts, ro, .allow_errors = true, .no_userize_tags = !use_tags);
+	/* either byte order: the types an object needs do not depend on it */
+	UZ_OPTS_INIT(uz_reloc_opts, ro, .allow_errors = true, .no_userize_tags = !use_tags,
+		     .allow_cross_endian = true);
 	size_t i;
 	int r;
 
