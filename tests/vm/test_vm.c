@@ -295,7 +295,7 @@ static void assert_guarded_branches(size_t col)
 {
 	const char *rel = g.k[col].name;
 	bool old_state = older_than(rel, 5, 14), old_rq = older_than(rel, 5, 19);
-	bool no_reason = older_than(rel, 5, 17);
+	bool no_reason = older_than(rel, 5, 17), old_bio = older_than(rel, 5, 12);
 	char line[128];
 
 	/* task_struct: long state before 5.14 (8 bytes, 4 on i386), unsigned int __state */
@@ -304,6 +304,8 @@ static void assert_guarded_branches(size_t col)
 		       old_state ? "old branch: long task_struct.state" : "unsigned int __state");
 	assert_applied(col, "iolatency field_exists request_user.rq_disk", old_rq ? "1" : "0",
 		       old_rq ? "old branch: request->rq_disk" : "request->q->disk");
+	assert_applied(col, "iolatency field_exists bio_user.bi_disk", old_bio ? "1" : "0",
+		       old_bio ? "old branch: bio->bi_disk" : "bio->bi_bdev->bd_disk");
 	assert_applied(col, "dropmon field_exists trace_event_raw_kfree_skb_user.reason",
 		       no_reason ? "0" : "1", no_reason ? "old branch: no drop reason" : "reason read");
 	if (!find_line(g.k[col].console, "UZ-PATH dropmon ", line, sizeof(line)))
