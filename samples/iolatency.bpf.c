@@ -21,6 +21,8 @@ struct start {
 	__u64 ts;
 	__u32 bytes;
 	__u32 op;
+	__u32 bio_same;	/* the request's first bio is for the same disk */
+	__u32 pad;
 };
 
 struct {
@@ -36,6 +38,32 @@ struct {
 	__type(key, struct iolat_key);
 	__type(value, struct iolat_stats);
 } disks SEC(".maps");
+
+static __always_inline int same_name(const char *a, const char *b)
+{
+	int i;
+
+	for (i = 0; i < UZ_DISK_NAME_LEN; i++) {
+		if (a[i] != b[i])
+			return 0;
+		if (!a[i])
+			return 1;
+	}
+	return 1;
+}
+
+/* The disk as the request names it and as its first bio names it agree. */
+static __always_inline __u32 bio_same_disk(struct request_user *rq)
+{
+	char rq_name[UZ_DISK_NAME_LEN] = {}, bio_name[UZ_DISK_NAME_LEN] = {};
+	struct bio_user *bio = UZ_READ_PTR(rq, bio);
+
+	if (!bio)
+		return 0;
+	uz_rq_disk_name(rq, rq_name);
+	uz_disk_name(uz_bio_disk(bio), bio_name);
+	return rq_name[0] && same_name(rq_name, bio_name);
+}
 
 static __always_inline __u32 log2_slot(__u64 v)
 {
@@ -71,6 +99,7 @@ int iolat_issue(struct bpf_raw_tracepoint_args *ctx)
 			return 0;
 	}
 	st.op = uz_rq_op(rq);
+	st.bio_same = bio_same_disk(rq);
 	st.ts = bpf_ktime_get_ns();
 	bpf_map_update_elem(&inflight, &key, &st, BPF_ANY);
 	return 0;
@@ -104,6 +133,8 @@ int iolat_complete(struct bpf_raw_tracepoint_args *ctx)
 	else if (st->op == UZ_REQ_OP_WRITE)
 		__sync_fetch_and_add(&s->writes, 1);
 	__sync_fetch_and_add(&s->bytes, st->bytes);
+	if (st->bio_same)
+		__sync_fetch_and_add(&s->bio_disk_same, 1);
 	__sync_fetch_and_add(&s->lat_sum_ns, lat);
 	if (lat < s->lat_min_ns)
 		s->lat_min_ns = lat;

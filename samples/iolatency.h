@@ -29,6 +29,9 @@ struct iolat_stats {
 	__u64 lat_min_ns;
 	__u64 lat_max_ns;
 	__u64 slots[IOLAT_SLOTS];
+	/* requests whose first bio names the same disk as the request
+	 * (uz_bio_disk(): bio->bi_disk before 5.12, bio->bi_bdev->bd_disk) */
+	__u64 bio_disk_same;
 };
 
 #endif

@@ -4,6 +4,7 @@
 #   tools/dev.sh test   install deps, build (plain + ASan/UBSan), run every test tier
 #   tools/dev.sh deps   only install the Debian packages the project needs
 #   tools/dev.sh build  only configure and build (build/)
+#   tools/dev.sh cross  cross build the qemu guest program (build/cross-ARCH)
 # Environment: UZ_CACHE (default ~/.cache/userize) holds fetched kernel packages.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,7 +13,26 @@ cd "$top"
 PKGS=(build-essential cmake pkg-config git ca-certificates
       clang-19 llvm-19 libbpf-dev libelf-dev libdw-dev libcmocka-dev
       zlib1g-dev liblzma-dev liblz4-dev libzstd-dev
-      bpftool dwarves iproute2 qemu-system-x86 busybox-static lz4 zstd xz-utils cpio kmod)
+      bpftool dwarves iproute2 qemu-system-x86 busybox-static lz4 zstd xz-utils cpio kmod
+      libbz2-dev qemu-system-arm qemu-system-misc
+      gcc-aarch64-linux-gnu gcc-s390x-linux-gnu gcc-i686-linux-gnu
+      libc6-dev-arm64-cross libc6-dev-s390x-cross libc6-dev-i386-cross)
+
+# The vm tier's guests of other architectures run a statically linked,
+# cross-built loader (tools/vm/cross.sh). Its static libraries come from
+# Debian's multiarch -dev packages, installed beside the amd64 ones
+# (Multi-Arch: same). s390x is not among them: this machine's mirror has no
+# s390x security suite, so s390x's zlib1g, liblzma5 and libzstd1 lag behind
+# the amd64 security updates and cannot be co-installed (Multi-Arch: same
+# needs one version on every architecture); tools/vm/cross.sh unpacks the
+# s390x -dev packages into a sysroot under the cache instead. s390x is still
+# added as a dpkg architecture: its package lists serve `apt-get download` of
+# the s390x kernel packages.
+FOREIGN_ARCHS=(arm64 i386)
+FOREIGN_DEV=(libbpf-dev libelf-dev zlib1g-dev libzstd-dev liblzma-dev liblz4-dev libdw-dev libbz2-dev)
+for a in "${FOREIGN_ARCHS[@]}"; do
+	for p in "${FOREIGN_DEV[@]}"; do PKGS+=("$p:$a"); done
+done
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
@@ -32,6 +52,11 @@ deps() {
 	need_root deps
 	echo "userize: installing ${missing[*]}" >&2
 	export DEBIAN_FRONTEND=noninteractive
+	local known a
+	known=" $(dpkg --print-architecture) $(dpkg --print-foreign-architectures | tr '\n' ' ') "
+	for a in "${FOREIGN_ARCHS[@]}" s390x; do
+		[[ $known == *" $a "* ]] || dpkg --add-architecture "$a"
+	done
 	apt-get update -q >/dev/null
 	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 }
@@ -47,6 +72,9 @@ deps)
 	deps ;;
 build)
 	deps; build build ;;
+cross)
+	deps; build build
+	for a in arm64 s390x i386; do tools/vm/cross.sh build "$a" "build/cross-$a"; done ;;
 demo)
 	deps; build build
 	need_root demo

@@ -246,6 +246,12 @@ static int parse_btf_parts(struct uz_object *obj, const uint8_t *btf, size_t btf
 	r = uz_btf_parse_checked(btf, btf_len, what, &obj->btf, err);
 	if (r)
 		return r;
+	/*
+	 * BPF is a 64-bit target. libbpf guesses a BTF's pointer size from its
+	 * "long" types and, when it has none, takes the host's: 4 on a 32-bit
+	 * host, which would make every local pointer field 4 bytes wide.
+	 */
+	btf__set_pointer_size(obj->btf, 8);
 	if (ext) {
 		uint32_t str_len;
 

@@ -23,10 +23,14 @@
 #define KNOWN_MTIME 1234567890LL
 #define PREFIX_LEN 100
 
-/* 1 if this kernel's struct inode has member @name, 0 if not, -1 unknown. */
-static int inode_has_member(const char *name)
+/*
+ * 1 if the kernel's struct inode has member @name, 0 if not, -1 unknown;
+ * read by libbpf from the types the object is relocated against (c->target,
+ * else the running kernel's BTF).
+ */
+static int inode_has_member(const struct uzc *c, const char *name)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
+	struct btf *btf = c->target ? btf__parse(c->target, NULL) : btf__load_vmlinux_btf();
 	const struct btf_member *m;
 	const struct btf_type *t;
 	int id, i, ret = -1;
@@ -53,7 +57,7 @@ void check_fallback(struct uzc *c)
 	struct fallback_config cfg = { .enabled = 1 };
 	struct fallback_result res = { 0 };
 	char path[] = "/tmp/uzcheck-fallback-XXXXXX";
-	int direct = inode_has_member("i_mtime_sec"), fd, map;
+	int direct = inode_has_member(c, "i_mtime_sec"), fd, map;
 	struct uz_runner r;
 	struct stat st;
 	__u32 zero = 0;

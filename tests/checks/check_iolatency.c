@@ -214,6 +214,8 @@ void check_iolatency(struct uzc *c)
 	uzc_eq(c, "reads", (long long)st.reads, IOS);
 	uzc_eq(c, "bytes", (long long)st.bytes, 2 * IOS * BLK);
 	uzc_eq(c, "histogram total", (long long)slots, 2 * IOS);
+	uzc_eq(c, "requests whose bio names the same disk (uz_bio_disk: bio->bi_disk "
+	       "before 5.12, bio->bi_bdev->bd_disk since)", (long long)st.bio_disk_same, 2 * IOS);
 	uzc_true(c, "minimum latency > 0", st.lat_min_ns > 0);
 	uzc_true(c, "max latency >= min latency", st.lat_max_ns >= st.lat_min_ns);
 	uzc_true(c, "latency sum >= requests x min", st.lat_sum_ns >= 2 * IOS * st.lat_min_ns);

@@ -1,20 +1,30 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * tests/vm/test_vm.c: the vm tier. The same build of the sample objects runs
- * on this machine's kernel and, under qemu (tools/vm/uzvm), on every kernel
- * of tools/vm/kernels.list; inside each guest uz-vmcheck relocates the
- * objects against the guest's own /sys/kernel/btf/vmlinux and runs the
- * samples' checks. This test parses each console:
+ * tests/vm/test_vm.c: the vm tier. The same build of the sample objects (one
+ * per byte order) runs on this machine's kernel and, under qemu
+ * (tools/vm/uzvm), on the kernels of the guest groups below: x86_64 6.1 and
+ * 6.12, x86_64 5.10 (bullseye), arm64 6.1 and 6.12, big-endian s390x 6.1 and
+ * 32-bit i386 6.1. Inside each guest uz-vmcheck (cross built for that
+ * architecture) relocates the objects against the guest's own
+ * /sys/kernel/btf/vmlinux, or, on s390x and i386 whose kernels have no BTF,
+ * against a type file put into the guest (INTERIM: BTF made by pahole from
+ * the kernel's -dbg DWARF at test time, tools/vm/interim_btf.sh, until the
+ * btfgen archive is embedded in the loader), and runs the samples' checks.
+ * This test parses each console:
  *   - every check passed on every kernel;
  *   - the offsets the guest applied equal what libuserize computes on the
- *     host from the BTF extracted out of the same kernel package, and they
- *     differ between kernels (the point of relocating);
- *   - the guarded field took the fallback path exactly where the kernel
- *     lacks it (struct inode without i_mtime_sec: before 6.11).
+ *     host from the same kernel's types (BTF extracted out of the same
+ *     package, or the same type file), and they differ between kernels (the
+ *     point of relocating), also between architectures of one release;
+ *   - the guarded fields took their old-kernel branch exactly where the
+ *     kernel lacks the new field: inode i_mtime_sec (6.11), task_struct
+ *     __state (long state before 5.14), skb drop reasons (5.17),
+ *     request.rq_disk (gone in 5.19); 5.10 takes every old branch.
  * Then the harness itself: a guest whose checks fail, a guest that hangs
  * and a kernel that cannot boot must each be reported as such, with the
  * kernel's name and console tail, within a time bound.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,7 +42,7 @@
 
 #include <userize/userize.h>
 
-#define MAX_KERNELS 32
+#define MAX_KERNELS 16
 #define MAX_ROWS 1024
 #define CHECKS "proctop writesize lo_filter dropmon fallback iolatency"
 #define OBJECTS "proctop writesize lo_filter dropmon fallback iolatency"
@@ -41,14 +51,51 @@
 #define GUEST_DISK "--qemu-arg -blockdev --qemu-arg driver=null-co,node-name=uzd,size=67108864 " \
 	"--qemu-arg -device --qemu-arg nvme,drive=uzd,serial=uzvm"
 #define GUEST_BLOCKDEV "/dev/nvme0n1"
+/* The other guests' scratch disk: null_blk, a kernel block driver (module
+ * on every Debian kernel) that needs no emulated device on any machine. */
+#define NULLBLK_BLOCKDEV "/dev/nullb0"
+/*
+ * Every guest runs under software emulation (--accel tcg), as on the CI
+ * machines: this machine has a /dev/kvm that qemu accepts, but x86_64
+ * guests stall under it before their first console line.
+ */
+#define ACCEL "--accel tcg"
 /* Per boot attempt. Software emulation: boot ~3 s, the checks ~10-30 s. */
 #define GUEST_TIMEOUT 240
 #define HANG_TIMEOUT 30
+
+/*
+ * One uzvm run: kernels of one architecture with the same guest setup.
+ * arch: uzvm --arch and the cross build's name ("" = this machine's build);
+ * objdir: "" (bpfel) or "bpfeb/"; interim: relocate against the file that
+ * tools/vm/interim_btf.sh makes from the kernel's -dbg package.
+ */
+struct guest_group {
+	const char *arch;
+	const char *list;
+	const char *uzvm_opts;
+	const char *blockdev;
+	const char *objdir;
+	bool interim;
+};
+
+static const struct guest_group groups[] = {
+	{ "x86_64", "kernels.list", "--modules veth " GUEST_DISK, GUEST_BLOCKDEV, "", false },
+	{ "x86_64", "kernels-bullseye.list", "--modules veth " GUEST_DISK,
+	  GUEST_BLOCKDEV, "", false },
+	{ "arm64", "kernels-arm64.list", "--modules veth,null_blk", NULLBLK_BLOCKDEV, "", false },
+	{ "s390x", "kernels-s390x.list", "--modules veth,null_blk", NULLBLK_BLOCKDEV, "bpfeb/",
+	  true },
+	{ "i386", "kernels-i386.list", "--modules veth,null_blk", NULLBLK_BLOCKDEV, "", true },
+};
 
 struct kernel_run {
 	char name[128];		/* release */
 	char *console;
 	char verdict[32];
+	const struct guest_group *grp;	/* NULL: this machine */
+	char types[4096];	/* the types the host relocates against to compare */
+	double boot_s, total_s;
 };
 
 /* One relocation's value per kernel (column), for the printed table. */
@@ -208,18 +255,76 @@ static void assert_fallback_path(const struct kernel_run *k)
 	assert_string_equal(line + 17, old ? "fallback" : "direct");
 }
 
+/* The value kernel column @col applied for "object kind spec" @key, or NULL. */
+static const char *applied(size_t col, const char *key)
+{
+	size_t r;
+
+	for (r = 0; r < g.nrows; r++)
+		if (!strcmp(g.rows[r].key, key))
+			return g.rows[r].value[col][0] ? g.rows[r].value[col] : NULL;
+	return NULL;
+}
+
+static bool older_than(const char *release, unsigned int maj, unsigned int min)
+{
+	unsigned int a = 0, b = 0;
+
+	assert_int_equal(sscanf(release, "%u.%u", &a, &b), 2);
+	return a < maj || (a == maj && b < min);
+}
+
+/* @key applied @want on @k (column @col); says which branch that is. */
+static void assert_applied(size_t col, const char *key, const char *want, const char *branch)
+{
+	const char *v = applied(col, key);
+
+	if (!v || strcmp(v, want))
+		fail_msg("%s: %s applied %s, want %s (%s)", g.k[col].name, key, v ? v : "nothing",
+			 want, branch);
+	print_message("%-32s %-58s = %-3s %s\n", g.k[col].name, key, v, branch);
+}
+
+/*
+ * The guarded view fields took the branch the kernel's layout calls for, by
+ * the relocations the guest applied and the path the checks saw: on 5.10
+ * every old-kernel branch (long state, rq_disk, no drop reason, timespec64
+ * mtime) runs.
+ */
+static void assert_guarded_branches(size_t col)
+{
+	const char *rel = g.k[col].name;
+	bool old_state = older_than(rel, 5, 14), old_rq = older_than(rel, 5, 19);
+	bool no_reason = older_than(rel, 5, 17), old_bio = older_than(rel, 5, 12);
+	char line[128];
+
+	/* task_struct: long state before 5.14 (8 bytes, 4 on i386), unsigned int __state */
+	assert_applied(col, "proctop byte_sz task_struct_user.state",
+		       !old_state ? "4" : (g.k[col].grp && !strcmp(g.k[col].grp->arch, "i386")) ? "4" : "8",
+		       old_state ? "old branch: long task_struct.state" : "unsigned int __state");
+	assert_applied(col, "iolatency field_exists request_user.rq_disk", old_rq ? "1" : "0",
+		       old_rq ? "old branch: request->rq_disk" : "request->q->disk");
+	assert_applied(col, "iolatency field_exists bio_user.bi_disk", old_bio ? "1" : "0",
+		       old_bio ? "old branch: bio->bi_disk" : "bio->bi_bdev->bd_disk");
+	assert_applied(col, "dropmon field_exists trace_event_raw_kfree_skb_user.reason",
+		       no_reason ? "0" : "1", no_reason ? "old branch: no drop reason" : "reason read");
+	if (!find_line(g.k[col].console, "UZ-PATH dropmon ", line, sizeof(line)))
+		fail_msg("%s: the dropmon check printed no path", rel);
+	assert_string_equal(line + 16, no_reason ? "fallback" : "direct");
+}
+
 /*
  * The offsets a guest applied equal what libuserize computes on the host
- * against the BTF extracted from the same kernel package ($UZ_CACHE/btf).
+ * against the same kernel's types (g.k[col].types).
  */
 static void assert_offsets_match_host(size_t col)
 {
-	char objs[] = OBJECTS, *save = NULL, *name, path[8192], btf[8192];
+	char objs[] = OBJECTS, *save = NULL, *name, path[8192], btf[4096];
 	size_t checked = 0;
 
-	snprintf(btf, sizeof(btf), "%s/btf/%s.btf", g.cache, g.k[col].name);
+	snprintf(btf, sizeof(btf), "%s", g.k[col].types);
 	if (access(btf, R_OK))
-		fail_msg("%s: no extracted BTF at %s (corpus_fetch fixture)", g.k[col].name, btf);
+		fail_msg("%s: no types to compare with at %s", g.k[col].name, btf);
 	for (name = strtok_r(objs, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
 		UZ_OPTS_INIT(uz_reloc_opts, ropts, .allow_errors = true);
 		struct uz_object *obj = NULL;
@@ -228,8 +333,9 @@ static void assert_offsets_match_host(size_t col)
 		struct uz_error err = { 0 };
 		size_t i, r;
 
-		snprintf(path, sizeof(path), "%s/%s/%s.o", g.build,
-			 strcmp(name, "fallback") ? "samples" : "tests/checks", name);
+		snprintf(path, sizeof(path), "%s/%s/%s%s.o", g.build,
+			 strcmp(name, "fallback") ? "samples" : "tests/checks",
+			 g.k[col].grp ? g.k[col].grp->objdir : "", name);
 		assert_int_equal(uz_object_open(path, NULL, &obj, &err), 0);
 		assert_int_equal(uz_target_load(btf, NULL, &tgt, &err), 0);
 		assert_int_equal(uz_object_relocate(obj, tgt, &ropts, &rel, &err), 0);
@@ -267,14 +373,15 @@ static void print_table(void)
 	size_t r, c, differ = 0;
 
 	print_message("\nbyte offsets applied per kernel (relocated in each guest against its "
-		      "own /sys/kernel/btf/vmlinux; '-' = absent, guarded)\n");
+		      "own /sys/kernel/btf/vmlinux, or on s390x and i386 the type file it was "
+		      "given; '-' = absent, guarded)\n");
 	print_message("%-52s", "relocation");
 	for (c = 0; c < g.nk; c++)
 		print_message(" %10.10s", g.k[c].name);
 	print_message("\n");
 	for (c = 0; c < g.nk; c++)
-		print_message("  column %zu: %s%s\n", c + 1, g.k[c].name,
-			      c ? " (qemu)" : " (this machine)");
+		print_message("  column %zu: %s (%s)\n", c + 1, g.k[c].name,
+			      g.k[c].grp ? g.k[c].grp->arch : "this machine");
 	for (r = 0; r < g.nrows; r++) {
 		bool same = true;
 
@@ -292,14 +399,223 @@ static void print_table(void)
 	assert_true(differ > 0);
 }
 
+/* Length of the common "6.1.0-56" part of two releases (up to the flavour). */
+static size_t release_prefix(const char *a, const char *b)
+{
+	size_t n = 0;
+
+	while (a[n] && a[n] == b[n] && (isdigit((unsigned char)a[n]) || strchr(".-+", a[n])))
+		n++;
+	return n;
+}
+
+/*
+ * A guest of another architecture applied offsets that differ from those of
+ * the x86_64 guest of the closest release (6.1.0-56-cloud-arm64 vs
+ * 6.1.0-56-cloud-amd64; same major.minor at least).
+ */
+static void assert_differs_from_x86(size_t col)
+{
+	size_t c, r, differ = 0, x = 0, best = 0, n;
+	unsigned int a, b, xa, xb;
+
+	if (!g.k[col].grp || !strcmp(g.k[col].grp->arch, "x86_64"))
+		return;
+	assert_int_equal(sscanf(g.k[col].name, "%u.%u", &a, &b), 2);
+	for (c = 1; c < g.nk; c++) {
+		if (strcmp(g.k[c].grp->arch, "x86_64") ||
+		    sscanf(g.k[c].name, "%u.%u", &xa, &xb) != 2 || xa != a || xb != b)
+			continue;
+		n = release_prefix(g.k[c].name, g.k[col].name);
+		if (n > best) {
+			best = n;
+			x = c;
+		}
+	}
+	if (!x)
+		fail_msg("%s: no x86_64 guest of release %u.%u to compare with", g.k[col].name, a, b);
+	for (r = 0; r < g.nrows; r++)
+		if (strstr(g.rows[r].key, " byte_off ") &&
+		    strcmp(g.rows[r].value[col], g.rows[r].value[x]))
+			differ++;
+	print_message("%-32s %zu byte offsets differ from x86_64 %s\n", g.k[col].name, differ,
+		      g.k[x].name);
+	assert_true(differ > 0);
+}
+
+/*
+ * The types the host compares a guest's offsets with: the corpus' extracted
+ * BTF ($UZ_CACHE/btf), else BTF extracted now from the kernel's package,
+ * else (no BTF in the kernel) the very file the guest was given.
+ */
+static void host_types(struct kernel_run *k, const char *interim)
+{
+	char cmd[4096], out[2048];
+
+	if (interim) {
+		snprintf(k->types, sizeof(k->types), "%s", interim);
+		return;
+	}
+	snprintf(k->types, sizeof(k->types), "%s/btf/%s.btf", g.cache, k->name);
+	if (!access(k->types, R_OK))
+		return;
+	snprintf(k->types, sizeof(k->types), "%s/%s.btf", g.work, k->name);
+	snprintf(cmd, sizeof(cmd), "'%s/userize' btf extract \"$(ls -t '%s/debs/linux-image-%s"
+		 "'-unsigned_*.deb '%s/debs/linux-image-%s'_*.deb 2>/dev/null | head -n1)\" -o '%s'",
+		 g.build, g.cache, k->name, g.cache, k->name, k->types);
+	snprintf(out, sizeof(out), "%s/%s.extract.out", g.work, k->name);
+	if (run(cmd, out))
+		fail_msg("%s: cannot extract the kernel's BTF from its package (%s)", k->name, out);
+}
+
+/* INTERIM: BTF from the kernel's -dbg DWARF (pahole), path into @path. */
+static void interim_types(const char *release, const char *arch, char *path, size_t sz)
+{
+	char cmd[4096], out[2048], *text;
+
+	snprintf(cmd, sizeof(cmd), "'%s/tools/vm/interim_btf.sh' '%s' '%s'", g.src, release, arch);
+	snprintf(out, sizeof(out), "%s/interim-%s.out", g.work, release);
+	if (run(cmd, out))
+		fail_msg("%s: tools/vm/interim_btf.sh failed (%s)", release, out);
+	text = slurp(out);
+	assert_non_null(text);
+	/* its last line is the path */
+	while (strlen(text) && text[strlen(text) - 1] == '\n')
+		text[strlen(text) - 1] = 0;
+	snprintf(path, sz, "%s", strrchr(text, '\n') ? strrchr(text, '\n') + 1 : text);
+	free(text);
+	assert_int_equal(access(path, R_OK), 0);
+}
+
+/* The single kernel of list @list (s390x and i386 groups have one). */
+static void list_release(const char *list, char *rel, size_t sz)
+{
+	char path[2048], *text, *p;
+
+	snprintf(path, sizeof(path), "%s/tools/vm/%s", g.src, list);
+	text = slurp(path);
+	assert_non_null(text);
+	rel[0] = 0;
+	for (p = strtok(text, "\n"); p; p = strtok(NULL, "\n")) {
+		p += strspn(p, " \t");
+		if (*p && *p != '#') {
+			if (rel[0])
+				fail_msg("%s: an interim-typed group takes one kernel", list);
+			snprintf(rel, sz, "%s", strncmp(p, "linux-image-", 12) ? p : p + 12);
+			rel[strcspn(rel, " \t#")] = 0;
+			if (strlen(rel) > 9 && !strcmp(rel + strlen(rel) - 9, "-unsigned"))
+				rel[strlen(rel) - 9] = 0;
+		}
+	}
+	free(text);
+	assert_true(rel[0] != 0);
+}
+
+/* Boot every kernel of group @grp, append them to g.k. */
+static void run_group(const struct guest_group *grp)
+{
+	char cmd[16384], out[8192], list[4096], vmcheck[2048], interim[1024] = "", rel[256];
+	char objs[] = OBJECTS, *save = NULL, *name, *summary, *p, tag[64];
+	bool native = !strcmp(grp->arch, "x86_64");
+	double t0;
+	size_t n, first = g.nk;
+	int rc;
+
+	snprintf(tag, sizeof(tag), "%s-%.*s", grp->arch, (int)strcspn(grp->list, "."), grp->list);
+	if (native)
+		snprintf(vmcheck, sizeof(vmcheck), "%s/tests/vm/uz-vmcheck", g.build);
+	else
+		snprintf(vmcheck, sizeof(vmcheck), "%s/cross-%s/tests/vm/uz-vmcheck", g.build,
+			 grp->arch);
+	if (access(vmcheck, X_OK))
+		fail_msg("%s: no guest program %s (the vm_cross fixture builds it)", grp->arch,
+			 vmcheck);
+	if (grp->interim) {
+		list_release(grp->list, rel, sizeof(rel));
+		interim_types(rel, grp->arch, interim, sizeof(interim));
+	}
+	n = (size_t)snprintf(cmd, sizeof(cmd),
+		"'%s/tools/vm/uzvm' --arch %s --kernels '%s/tools/vm/%s' --out '%s/%s' "
+		"--jobs 2 --timeout %d " ACCEL " %s --add '%s:/root/uz-vmcheck'",
+		g.src, grp->arch, g.src, grp->list, g.work, tag, GUEST_TIMEOUT, grp->uzvm_opts,
+		vmcheck);
+	for (name = strtok_r(objs, " ", &save); name; name = strtok_r(NULL, " ", &save))
+		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n,
+				      " --add '%s/%s/%s%s.o:/root/objs/%s.o'", g.build,
+				      strcmp(name, "fallback") ? "samples" : "tests/checks",
+				      grp->objdir, name, name);
+	if (interim[0])
+		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, " --add '%s:/root/target.btf'",
+				      interim);
+	snprintf(cmd + n, sizeof(cmd) - n,
+		 " --run '/root/uz-vmcheck --objs /root/objs --blockdev %s%s'", grp->blockdev,
+		 interim[0] ? " --target /root/target.btf" : "");
+	snprintf(out, sizeof(out), "%s/uzvm-%s.out", g.work, tag);
+	t0 = now_s();
+	rc = run(cmd, out);
+	p = slurp(out);
+	printf("%s(uzvm exit %d after %.1f s)\n", p ? p : "", rc, now_s() - t0);
+	fflush(stdout);
+	free(p);
+
+	snprintf(list, sizeof(list), "%s/%s/summary.tsv", g.work, tag);
+	summary = slurp(list);
+	if (!summary)
+		fail_msg("uzvm wrote no %s", list);
+	for (p = summary; *p;) {
+		char *end = strchr(p, '\n'), kname[128], verdict[32], console[4096], bs[32], ts[32];
+		struct kernel_run *k;
+
+		if (end)
+			*end = 0;
+		if (*p && *p != '#' && sscanf(p, "%127s %31s %*s %31s %31s %4095s", kname, verdict,
+					      bs, ts, console) == 5 && strcmp(kname, "kernel")) {
+			assert_true(g.nk < MAX_KERNELS);
+			k = &g.k[g.nk];
+			snprintf(k->name, sizeof(k->name), "%s", kname);
+			snprintf(k->verdict, sizeof(k->verdict), "%s", verdict);
+			k->grp = grp;
+			k->boot_s = atof(bs);
+			k->total_s = atof(ts);
+			k->console = slurp(console);
+			if (!k->console)
+				fail_msg("%s: no console log at %s", kname, console);
+			g.nk++;
+		}
+		p = end ? end + 1 : p + strlen(p);
+	}
+	free(summary);
+	if (g.nk == first)
+		fail_msg("%s: uzvm reported no kernel", grp->list);
+	for (n = first; n < g.nk; n++)
+		host_types(&g.k[n], interim[0] ? interim : NULL);
+	if (rc)
+		fail_msg("%s guests (%s): uzvm exit %d (logs in %s/%s)", grp->arch, grp->list, rc,
+			 g.work, tag);
+}
+
+/* What the guest says it relocated against, and whether its kernel has BTF. */
+static void assert_target_line(const struct kernel_run *k)
+{
+	char line[512], want[256];
+
+	if (!find_line(k->console, "UZ-TARGET ", line, sizeof(line)))
+		fail_msg("%s: no UZ-TARGET line", k->name);
+	snprintf(want, sizeof(want), "UZ-TARGET %s kernel-btf=%s",
+		 k->grp->interim ? "/root/target.btf" : "/sys/kernel/btf/vmlinux",
+		 k->grp->interim ? "absent" : "present");
+	print_message("%-32s %s%s\n", k->name, line + 10,
+		      k->grp->interim ? " (INTERIM: pahole BTF of the -dbg DWARF)" : "");
+	assert_string_equal(line, want);
+}
+
 static void test_kernels(void **state)
 {
-	char cmd[16384], out[8192], list[4096], line[512], *summary, *p;
-	char objs[] = OBJECTS, *save = NULL, *name;
+	char cmd[4096], out[2048], line[512];
 	struct utsname uts;
 	double t0;
 	int rc;
-	size_t i, n;
+	size_t i;
 
 	(void)state;
 	if (geteuid() != 0)
@@ -322,65 +638,32 @@ static void test_kernels(void **state)
 	collect_offsets(g.k[0].console, 0);
 	g.nk = 1;
 
-	/* Every listed kernel under qemu. */
-	n = (size_t)snprintf(cmd, sizeof(cmd),
-		"'%s/tools/vm/uzvm' --kernels '%s/tools/vm/kernels.list' --out '%s/guests' "
-		"--jobs 2 --timeout %d --modules veth " GUEST_DISK
-		" --add '%s/tests/vm/uz-vmcheck:/root/uz-vmcheck'",
-		g.src, g.src, g.work, GUEST_TIMEOUT, g.build);
-	for (name = strtok_r(objs, " ", &save); name; name = strtok_r(NULL, " ", &save))
-		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, " --add '%s/%s/%s.o:/root/objs/%s.o'",
-				      g.build, strcmp(name, "fallback") ? "samples" : "tests/checks",
-				      name, name);
-	snprintf(cmd + n, sizeof(cmd) - n,
-		 " --run '/root/uz-vmcheck --objs /root/objs --blockdev " GUEST_BLOCKDEV "'");
-	snprintf(out, sizeof(out), "%s/uzvm.out", g.work);
+	/* Every guest group under qemu. */
 	t0 = now_s();
-	rc = run(cmd, out);
-	p = slurp(out);
-	printf("%s(uzvm exit %d after %.1f s)\n", p ? p : "", rc, now_s() - t0);
-	fflush(stdout);
-	free(p);
-
-	snprintf(list, sizeof(list), "%s/guests/summary.tsv", g.work);
-	summary = slurp(list);
-	if (!summary)
-		fail_msg("uzvm wrote no %s", list);
-	for (p = summary; *p;) {
-		char *end = strchr(p, '\n'), kname[128], verdict[32], console[4096];
-		struct kernel_run *k;
-
-		if (end)
-			*end = 0;
-		if (*p && *p != '#' && sscanf(p, "%127s %31s %*s %*s %*s %4095s", kname, verdict,
-					      console) == 3 && strcmp(kname, "kernel")) {
-			assert_true(g.nk <= MAX_KERNELS);
-			k = &g.k[g.nk];
-			snprintf(k->name, sizeof(k->name), "%s", kname);
-			snprintf(k->verdict, sizeof(k->verdict), "%s", verdict);
-			k->console = slurp(console);
-			if (!k->console)
-				fail_msg("%s: no console log at %s", kname, console);
-			g.nk++;
-		}
-		p = end ? end + 1 : p + strlen(p);
-	}
-	free(summary);
-	assert_true(g.nk >= 4);	/* the running kernel + at least three guests */
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		run_group(&groups[i]);
+	print_message("all guests: %.1f s\n", now_s() - t0);
+	assert_true(g.nk >= 9);	/* the running kernel + eight guests */
 
 	for (i = 1; i < g.nk; i++) {
+		print_message("%-32s %-7s boot %5.1f s, total %5.1f s\n", g.k[i].name,
+			      g.k[i].grp->arch, g.k[i].boot_s, g.k[i].total_s);
 		if (strcmp(g.k[i].verdict, "PASS"))
-			fail_msg("%s: verdict %s (console: %s/guests)", g.k[i].name, g.k[i].verdict,
+			fail_msg("%s: verdict %s (console: %s)", g.k[i].name, g.k[i].verdict,
 				 g.work);
 		if (!find_line(g.k[i].console, "UZ-KERNEL ", line, sizeof(line)) ||
 		    strcmp(line + 10, g.k[i].name))
 			fail_msg("%s: the guest reports another kernel: %s", g.k[i].name, line);
+		assert_target_line(&g.k[i]);
 		assert_checks_passed(&g.k[i]);
 		assert_fallback_path(&g.k[i]);
 		collect_offsets(g.k[i].console, i);
 	}
-	assert_int_equal(rc, 0);
 	print_table();
+	for (i = 0; i < g.nk; i++)
+		assert_guarded_branches(i);
+	for (i = 1; i < g.nk; i++)
+		assert_differs_from_x86(i);
 	for (i = 1; i < g.nk; i++)
 		assert_offsets_match_host(i);
 }
@@ -394,7 +677,7 @@ static int uzvm_one(const char *kernel, const char *opts, const char *tag, char 
 	int rc;
 
 	snprintf(cmd, sizeof(cmd),
-		 "'%s/tools/vm/uzvm' --out '%s/%s' --add '%s/tests/vm/uz-vmcheck:/root/uz-vmcheck' "
+		 "'%s/tools/vm/uzvm' " ACCEL " --out '%s/%s' --add '%s/tests/vm/uz-vmcheck:/root/uz-vmcheck' "
 		 "--add '%s/samples/dropmon.o:/root/objs/dropmon.o' %s '%s'",
 		 g.src, g.work, tag, g.build, g.build, opts, kernel);
 	snprintf(out, sizeof(out), "%s/%s.out", g.work, tag);

@@ -3,10 +3,12 @@
  * tests/vm/uz_vmcheck.c: the program a qemu guest runs (statically linked,
  * so a busybox initramfs is all it needs). It runs the samples' checks of
  * tests/checks against the guest kernel: each unmodified sample object is
- * relocated there, against that kernel's /sys/kernel/btf/vmlinux, loaded
+ * relocated there, against that kernel's /sys/kernel/btf/vmlinux (or the
+ * --target file, for a kernel without BTF), loaded
  * and attached; activity is caused and the counted values compared. Output,
  * on stdout (the serial console), is parsed by the host test:
  *   UZ-KERNEL <release>
+ *   UZ-TARGET <types relocated against> kernel-btf=present|absent
  *   UZ-OFFSET <object> <kind> <spec> <target spec> <value>   (per relocation)
  *   UZ-CHECK <name> PASS|FAIL <failed comparisons>
  *   UZ-RESULT <passed> <failed>
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "checks.h"
 
@@ -28,7 +31,9 @@ static void usage(FILE *out)
 		"                  [--perturb CHECK] [--no-offsets] [CHECK...]\n"
 		"Run the samples' checks on the running kernel (default: all of them).\n"
 		"  --objs PATH       directories holding the sample objects (default /root/objs)\n"
-		"  --target BTF      relocate against this BTF instead of the running kernel's\n"
+		"  --target BTF      relocate against this BTF file (raw BTF or an ELF with .BTF)\n"
+		"                    instead of the running kernel's /sys/kernel/btf/vmlinux;\n"
+		"                    the checks' expectations are read from it too\n"
 		"  --blockdev DEV    scratch disk for iolatency's raw O_DIRECT I/O (its data is\n"
 		"                    overwritten at 1 MiB); default: a file on the root fs's disk\n"
 		"  --perturb CHECK   make CHECK's expectations wrong on purpose (harness self-test:\n"
@@ -81,6 +86,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (uname(&uts) == 0)
 		printf("UZ-KERNEL %s\n", uts.release);
+	/* Which types the objects are relocated against, and whether the
+	 * kernel has BTF of its own (s390x and i386 Debian kernels do not). */
+	printf("UZ-TARGET %s kernel-btf=%s\n", c.target ? c.target : "/sys/kernel/btf/vmlinux",
+	       access("/sys/kernel/btf/vmlinux", R_OK) ? "absent" : "present");
 	for (k = uzc_checks; k->name; k++) {
 		bool wanted = optind == argc;
 

@@ -2,8 +2,8 @@
 # tools/vm/selftest.sh: boots the kernels of tools/vm/kernels.list
 # (or the KERNELs given) under qemu with tools/vm/uzvm and checks each verdict
 # path: PASS, modules, FAIL, HANG, BOOT-FAIL, retry of an early death, --bin,
-# bad input. Takes about 80 s without KVM; needs the packages cached or
-# fetchable.
+# bad input, and one boot each of arm64, s390x and i386. Takes about 110 s
+# without KVM; needs the packages cached or fetchable.
 #
 #   tools/vm/selftest.sh [KERNEL...]
 #
@@ -95,6 +95,13 @@ head -c 4000000 "${debs[0]}" >"$work/trunc.deb"
 check nofile 2 - 5 -- /nonexistent/linux-image.deb
 check truncdeb 2 - 30 -- "$work/trunc.deb"
 check badopt 2 - 5 -- --no-such-option "${kernels[0]}"
+check badarch 2 - 5 -- --arch sparc64 "${kernels[0]}"
+check archmix 2 - 5 -- --arch s390x "${kernels[0]}"
+# One boot per other architecture: qemu, machine, console and the fetched
+# busybox-static:ARCH must give a guest of that machine type.
+check arm64 0 PASS 90 -- --arch arm64 --run 'uname -m | grep -x aarch64' 6.1.0-56-cloud-arm64
+check s390x 0 PASS 90 -- --arch s390x --run 'uname -m | grep -x s390x' linux-image-6.1.0-50-s390x
+check i386 0 PASS 90 -- --arch i386 --run 'uname -m | grep -x i686' 6.1.0-56-686-pae
 
 echo "uzvm selftest: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -53,7 +53,7 @@ static __always_inline struct file_user *uz_task_file(struct task_struct_user *t
 {
 	struct files_struct_user *files = UZ_READ_PTR(t, files);
 	struct fdtable_user *fdt;
-	struct file_user **arr, *f = 0;
+	struct file_user **arr;
 
 	if (!files)
 		return 0;
@@ -61,9 +61,10 @@ static __always_inline struct file_user *uz_task_file(struct task_struct_user *t
 	if (!fdt || fd >= (unsigned int)UZ_READ_INT(fdt, max_fds))
 		return 0;
 	arr = UZ_READ_PTR(fdt, fd);
-	if (!arr || bpf_probe_read_kernel(&f, sizeof(f), arr + fd))
+	if (!arr)
 		return 0;
-	return f;
+	/* The array's elements are kernel pointers: 4 bytes on i386, not 8. */
+	return (struct file_user *)UZ_READ_PTR_AT(arr, fd, bpf_core_field_size(fdt->fd));
 }
 
 /*

@@ -22,7 +22,8 @@
  *
  * Reading: use UZ_READ_INT() for every scalar whose width or signedness may
  * differ between kernels (it works for bitfields too, on either endian),
- * UZ_READ_PTR() for pointers, UZ_READ_STR() for char arrays and UZ_HAS()
+ * UZ_READ_PTR() for pointers (both read the kernel's width, so 4-byte
+ * pointers and longs of a 32-bit kernel read correctly), UZ_READ_STR() for char arrays and UZ_HAS()
  * before touching a field that some kernels lack. libbpf's
  * <bpf/bpf_core_read.h> macros (BPF_CORE_READ() and friends) keep working
  * on views unchanged.
@@ -100,11 +101,40 @@
 
 /* ---- pointers and strings ---------------------------------------------- */
 
-/* Read the pointer member @src->@field; NULL on a read fault. */
+/*
+ * Read the pointer member @src->@field; NULL on a read fault. The read has
+ * the kernel's pointer width, not the BPF side's 8 bytes: the relocated byte
+ * size is 4 on a 32-bit kernel (i386), where an 8-byte read would put the
+ * next member into the pointer's high half. The value lands in the low-order
+ * bytes of a zeroed u64 (see __UZ_LOAD_DST), so it is zero-extended on
+ * either byte order. @src is evaluated several times: pass a plain variable.
+ */
 #define UZ_READ_PTR(src, field) ({						\
-	__typeof__((src)->field) __uz_p = 0;					\
-	bpf_core_read(&__uz_p, sizeof(__uz_p), &(src)->field);			\
-	__uz_p;									\
+	unsigned long long __uz_v = 0;						\
+	unsigned int __uz_sz =							\
+		__builtin_preserve_field_info((src)->field, BPF_FIELD_BYTE_SIZE); \
+	if (__uz_sz > 8)							\
+		__uz_sz = 8;							\
+	bpf_probe_read_kernel(__UZ_LOAD_DST(&__uz_v, __uz_sz), __uz_sz,		\
+		(const void *)(src) +						\
+		__builtin_preserve_field_info((src)->field, BPF_FIELD_BYTE_OFFSET)); \
+	(__typeof__((src)->field))__uz_v;					\
+})
+
+/*
+ * Read element @idx of a kernel array of pointers that starts at @base
+ * (e.g. fdtable->fd), whose element width is the kernel's pointer size
+ * @psz (4 or 8: the relocated BPF_FIELD_BYTE_SIZE of any pointer member,
+ * see uz_task_file()). Zero-extended; 0 on a read fault.
+ */
+#define UZ_READ_PTR_AT(base, idx, psz) ({					\
+	unsigned long long __uz_v = 0;						\
+	unsigned int __uz_psz = (psz);						\
+	if (__uz_psz > 8)							\
+		__uz_psz = 8;							\
+	bpf_probe_read_kernel(__UZ_LOAD_DST(&__uz_v, __uz_psz), __uz_psz,	\
+		(const void *)(base) + (unsigned long long)(idx) * __uz_psz);	\
+	__uz_v;									\
 })
 
 /*
