@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * `userize btf extract`: write the BTF found inside a kernel image, vmlinux,
- * compressed stream or Debian package (see reloc/kimage.c) to a file.
+ * compressed stream or Debian package (see reloc/kimage.c) to a file, or
+ * snapshot tracefs event formats (a mount, a copy of events/, a tar of it)
+ * as BTF: every event's record type (reloc/target/tracefs/).
  * Exit status: 0 written, 1 the kernel has no BTF, 2 bad input or usage.
  */
 #include <stdio.h>
@@ -12,6 +14,8 @@
 #include "target/kimage/kimage.h"
 #include "common/uz_internal.h"
 
+#include <bpf/btf.h>
+
 static const char btf_usage[] =
 	"usage: userize btf extract INPUT -o OUT.btf [--quiet]\n"
 	"\n"
@@ -20,6 +24,10 @@ static const char btf_usage[] =
 	"Image or Image.gz, a gzip/xz/zstd/lz4 stream, a raw image with BTF embedded,\n"
 	"or a Debian kernel package (.deb: boot/vmlinuz-* or\n"
 	"usr/lib/debug/boot/vmlinux-*).\n"
+	"INPUT may also be tracefs (/sys/kernel/tracing), a copy of its events/\n"
+	"tree or a tar (plain, .gz, .xz, .zst) of one: OUT.btf then holds the record\n"
+	"type of every event, built from the format files (struct\n"
+	"trace_event_raw_EVENT; syscalls: syscall_trace_enter/exit___EVENT).\n"
 	"\n"
 	"  -o, --output FILE   where to write the BTF (required)\n"
 	"  -q, --quiet         do not describe what was found on standard error\n"
@@ -77,6 +85,37 @@ static int btf_parse(int argc, char **argv, struct btf_args *a)
 	return 0;
 }
 
+/* tracefs formats as BTF; -ENOTSUP when @a->input is not tracefs. */
+static int btf_tracefs(const struct btf_args *a)
+{
+	static const char *const all[] = { "tracepoint:*" };
+	UZ_OPTS_INIT(uz_target_opts, o, .sources = UZ_SOURCE_TRACEFS, .type_names = all,
+		     .type_name_cnt = 1);
+	struct uz_error err = { 0 };
+	struct uz_target *t = NULL;
+	const void *raw;
+	uint32_t len = 0;
+	int rc;
+
+	rc = uz_target_load(a->input, &o, &t, &err);
+	if (rc == -ENOTSUP)
+		return rc;
+	if (rc) {
+		fprintf(stderr, "userize btf: %s\n", err.msg);
+		return 2;
+	}
+	raw = btf__raw_data((struct btf *)uz_target_btf(t), &len);
+	rc = raw ? uz_write_file_atomic(a->output, raw, len, &err) :
+		   uz_err_set(&err, -ENOMEM, "out of memory");
+	if (rc)
+		fprintf(stderr, "userize btf: %s\n", err.msg);
+	else if (!a->quiet)
+		fprintf(stderr, "%s: %s -> %s (%u types, %u bytes)\n", a->input,
+			uz_target_provenance(t)->container, a->output, uz_target_type_cnt(t) - 1, len);
+	uz_target_free(t);
+	return rc ? 2 : 0;
+}
+
 static int btf_extract(const struct btf_args *a)
 {
 	struct uz_error err = { 0 };
@@ -85,6 +124,9 @@ static int btf_extract(const struct btf_args *a)
 	char what[512];
 	int rc;
 
+	rc = btf_tracefs(a);
+	if (rc != -ENOTSUP)
+		return rc;
 	rc = uz_kimage_extract_btf_file(a->input, &btf, &btf_len, what, sizeof(what), &err);
 	if (rc) {
 		fprintf(stderr, "userize btf: %s\n", err.msg);
