@@ -6,7 +6,7 @@
  *	struct trace_event_raw_<class> {
  *		struct trace_entry ent;          <- the common_* fields
  *		<fields at their offsets>;       __data_loc/__rel_loc: u32 __data_loc_<name>
- *		char __data[];                   at the record's aligned size
+ *		char __data[];                   right after the last field
  *	};
  *
  * syscalls:sys_enter_* records are struct syscall_trace_enter { ent; int
@@ -662,7 +662,7 @@ static int syscall_enter(struct tfs_rec *rc, size_t first, struct tfs_member *m,
 }
 
 static int plain_fields(struct tfs_rec *rc, size_t first, bool is_sys_exit, struct tfs_member *m,
-			size_t *mcnt, uint32_t *size)
+			size_t *mcnt, uint32_t *size, uint32_t *data_off)
 {
 	const struct uz_tfs_event *ev = rc->ev;
 	uint32_t end = rc->b->entry_size, align;
@@ -694,6 +694,7 @@ static int plain_fields(struct tfs_rec *rc, size_t first, bool is_sys_exit, stru
 		k++;
 	}
 	*mcnt = k;
+	*data_off = end;
 	*size = align_up(end, rc->max_align);
 	return 0;
 }
@@ -712,7 +713,7 @@ int uz_tfs_build_record(struct uz_tfs_builder *b, const struct uz_tfs_event *ev,
 	bool exit_ = sys && has_prefix(ev->name, "sys_exit_");
 	struct tfs_member *m;
 	size_t first, cnt = 0, i;
-	uint32_t size = 0, sid = 0, chr = 0, idx = 0, data = 0;
+	uint32_t size = 0, sid = 0, chr = 0, idx = 0, data = 0, data_off = 0;
 	int r;
 
 	r = trace_entry(&rc, &first);
@@ -725,7 +726,7 @@ int uz_tfs_build_record(struct uz_tfs_builder *b, const struct uz_tfs_event *ev,
 	if (enter)
 		r = syscall_enter(&rc, first, m, &cnt, &size);
 	else
-		r = plain_fields(&rc, first, exit_, m, &cnt, &size);
+		r = plain_fields(&rc, first, exit_, m, &cnt, &size, &data_off);
 	if (!r && !sys) {
 		struct tfs_base c = { .has_int_kw = true, .is_char = true };
 		struct uz_tfs_field df = { .name = "__data", .type = "char" };
@@ -739,7 +740,7 @@ int uz_tfs_build_record(struct uz_tfs_builder *b, const struct uz_tfs_event *ev,
 	for (i = 0; !r && i < cnt; i++)
 		r = add_member(&rc, struct_name, m[i].name, m[i].type, m[i].offset);
 	if (!r && !sys)
-		r = add_member(&rc, struct_name, "__data", data, size);
+		r = add_member(&rc, struct_name, "__data", data, data_off);
 	free(m);
 	return r;
 }
