@@ -239,10 +239,12 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 	}
 	if (!tried) {
 		uz_nearest_types(tb, btf_kind(lt), names[0], near, sizeof(near));
-		snprintf(msg, msz, "%s has no %s named '%s'%s%s%s", c->tgt->name,
+		snprintf(msg, msz, "%s has no %s named '%s'%s%s%s%s", c->tgt->name,
 			 btf_is_composite(lt) ? "struct or union" : "type of that kind",
 			 names[0], nnames > 1 ? " (nor its alternatives)" : "",
-			 *near ? "; nearest names: " : "", near);
+			 *near ? "; nearest names: " : "", near,
+			 c->tgt->prov.source == UZ_SOURCE_TRACEFS ?
+			 " (a tracefs target has tracepoint records and the enums their formats name, nothing else)" : "");
 	}
 	return 0;
 }

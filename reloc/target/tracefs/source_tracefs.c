@@ -165,8 +165,8 @@ static int need_tracepoint(struct uz_target *t, struct tfs_state *s, const char 
 			snprintf(file, sizeof(file), "%s/%s/%s/format", s->tree.root, sys, ev);
 		else
 			snprintf(file, sizeof(file), "%s:%s/%s/format", s->tree.where, sys, ev);
-		return uz_err_set(err, -ENOENT, "%s: no event %s/%s (%s does not exist); a userize:tracepoint tag names it",
-				  t->name, sys, ev, file);
+		return uz_err_set(err, -ENOENT, "no event %s/%s (%s does not exist); a userize:tracepoint tag names it",
+				  sys, ev, file);
 	}
 	return build(s, (size_t)i, eq ? eq + 1 : NULL, grew, err);
 }
@@ -179,10 +179,12 @@ static int need_enum(struct tfs_state *s, const char *name, bool *grew, struct u
 
 	snprintf(want, sizeof(want), "enum %s", name);
 	for (i = 0; i < s->tree.cnt; i++) {
-		struct uz_tfs_event *ev = parsed(s, i, err);
+		struct uz_error perr = { 0 };
+		struct uz_tfs_event *ev = parsed(s, i, &perr);
 
+		/* a search: events that do not parse are not the one asked for */
 		if (!ev)
-			return err->code;
+			continue;
 		for (k = 0; k < ev->field_cnt; k++)
 			if (!strcmp(ev->fields[k].type, want))
 				return build(s, i, NULL, grew, err);
