@@ -153,7 +153,7 @@ static int pick_and_open(struct uz_target *t, const struct uz_source_input *in,
 		return 0;
 	}
 	if (in->path && !stat(in->path, &st) && S_ISDIR(st.st_mode))
-		return uz_err_set(err, -ENOENT, "%s is a directory without events/SYS/EVENT/format files: not a tracefs mount (unmounted? mount -t tracefs nodev /sys/kernel/tracing) or a copy of its events/ tree%s",
+		return uz_err_set(err, -ENOENT, "%s: is a directory without events/SYS/EVENT/format files: not a tracefs mount (unmounted? mount -t tracefs nodev /sys/kernel/tracing) or a copy of its events/ tree%s",
 				  t->name, (mask & UZ_SOURCE_TRACEFS) ? "" : " (and tracefs is not an allowed source)");
 	return uz_err_set(err, -ENOTSUP, "%s: no type source can read it (allowed: %s)", t->name,
 			  mask == UZ_SOURCE_ALL ? "any" : uz_source_kind_name(mask));
