@@ -5,7 +5,8 @@
  * libbpf's btf.h), then bad ones, each of which must fail with a message
  * naming the file and the line: malformed and truncated lines, a file cut
  * before its print fmt, unknown type strings, a missing event, a directory
- * with no formats, truncated and empty-member tars.
+ * with no formats, truncated and empty-member tars, and two events of one
+ * view that disagree on the fields it reads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -79,6 +80,11 @@ static int setup(void **state)
 	put("t", "badtype", "\tfield:int (*fn)(void) x;\toffset:8;\tsize:8;\tsigned:0;\n", true);
 	put("t", "badtype2", "\tfield:unsigned struct foo x;\toffset:8;\tsize:4;\tsigned:0;\n", true);
 	put("t", "badsize", "\tfield:unsigned int x;\toffset:8;\tsize:3;\tsigned:1;\n", true);
+	put("sched", "sched_process_exit", "\tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
+		"\tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;\n"
+		"\tfield:bool group_dead;\toffset:28;\tsize:1;\tsigned:0;\n", true);
+	put("sched", "sched_process_free", "\tfield:__data_loc char[] comm;\toffset:8;\tsize:4;\tsigned:0;\n"
+		"\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;\n", true);
 	put("t", "overlap", "\tfield:int x;\toffset:8;\tsize:4;\tsigned:1;\n"
 		"\tfield:int y;\toffset:10;\tsize:4;\tsigned:1;\n", true);
 	return 0;
@@ -253,6 +259,49 @@ static void tars(void **state)
 	uz_target_free(t);
 }
 
+/*
+ * tests/tracefs/disagree.o names sched_process_exit and sched_process_free
+ * for one view: pid is at 24 in one and 12 in the other, group_dead only in
+ * the first. Both reads are errors naming both events.
+ */
+static void events_disagree(void **state)
+{
+	UZ_OPTS_INIT(uz_reloc_opts, ro, .allow_errors = true);
+	const char *b = getenv("UZ_BUILD");
+	struct uz_target *t = load(root);
+	struct uz_error err = { 0 };
+	struct uz_object *o = NULL;
+	struct uz_relocation *rel = NULL;
+	bool off = false, missing = false;
+	char p[512];
+	size_t i;
+
+	(void)state;
+	assert_non_null(b);
+	snprintf(p, sizeof(p), "%s/tests/tracefs/disagree.o", b);
+	if (uz_object_open(p, NULL, &o, &err))
+		fail_msg("%s", err.msg);
+	assert_int_not_equal(uz_object_relocate(o, t, NULL, &rel, &err), 0);
+	printf("  disagree.o -> %s\n", err.msg);
+	assert_non_null(strstr(err.msg, "trace_event_raw_sched_process_template___sched_process_exit"));
+	assert_non_null(strstr(err.msg, "trace_event_raw_sched_process_template___sched_process_free"));
+	assert_int_equal(uz_object_relocate(o, t, &ro, &rel, &err), 0);
+	for (i = 0; i < uz_relocation_record_cnt(rel); i++) {
+		const struct uz_record *r = uz_relocation_record(rel, i);
+
+		assert_int_equal(r->result, UZ_RESULT_ERROR);
+		off |= strstr(r->message, "field offset ambiguity") && strstr(r->spec, ".pid");
+		missing |= strstr(r->message, "the events of a userize:tracepoint view disagree") &&
+			   strstr(r->message, "___sched_process_exit has tp_dead_user.group_dead") &&
+			   strstr(r->message, "___sched_process_free does not");
+	}
+	assert_true(off);
+	assert_true(missing);
+	uz_relocation_free(rel);
+	uz_object_free(o);
+	uz_target_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +313,7 @@ int main(void)
 		cmocka_unit_test(missing_event),
 		cmocka_unit_test(not_tracefs),
 		cmocka_unit_test(tars),
+		cmocka_unit_test(events_disagree),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
