@@ -303,7 +303,7 @@ static void copy_tar(char *out, size_t sz)
 
 static void same_object_as_btf(void **state)
 {
-	struct uz_target *k, *t, *tar;
+	struct uz_target *k, *t, *t2, *tar;
 	char tgz[300], cmd[400];
 
 	(void)state;
@@ -312,6 +312,12 @@ static void same_object_as_btf(void **state)
 	k = load(VMLINUX, UZ_SOURCE_BTF, NULL);
 	t = load(TRACEFS, 0, NULL);
 	assert_int_equal(uz_target_provenance(t)->source, UZ_SOURCE_TRACEFS);
+	/* no path, tracefs only: the running kernel's mount */
+	t2 = load(NULL, UZ_SOURCE_TRACEFS, NULL);
+	assert_string_equal(uz_target_provenance(t2)->path, TRACEFS);
+	assert_int_equal(uz_target_provenance(t2)->source, UZ_SOURCE_TRACEFS);
+	same_insns("tests/checks/tpfork.o", "tracepoint/sched/sched_process_fork", k, t2);
+	uz_target_free(t2);
 	copy_tar(tgz, sizeof(tgz));
 	tar = load(tgz, 0, NULL);
 	assert_int_equal(uz_target_provenance(tar)->source, UZ_SOURCE_TRACEFS);

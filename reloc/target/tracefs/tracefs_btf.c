@@ -22,7 +22,7 @@
  * skb_drop_reason strings drop exactly that prefix), pointers point to
  * their C pointee where it is a keyword type, a struct/union (declared,
  * not defined) or a qualified one, else void. Formats carry no byte order:
- * the host's is assumed.
+ * the host's is recorded (relocation computes shifts for the object's).
  */
 #include <stdio.h>
 #include <stdlib.h>
