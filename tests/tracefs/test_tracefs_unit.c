@@ -259,6 +259,54 @@ static void tars(void **state)
 	uz_target_free(t);
 }
 
+/* Every proper prefix of a good format file is an error naming the file
+ * (the print fmt line must end with its newline); never a crash. */
+static void every_truncation(void **state)
+{
+	char src[512], dst[512], *text;
+	size_t len, n, ok = 0;
+	FILE *f;
+
+	(void)state;
+	snprintf(src, sizeof(src), "%s/events/t/good/format", root);
+	f = fopen(src, "rb");
+	assert_non_null(f);
+	text = malloc(8192);
+	assert_non_null(text);
+	len = fread(text, 1, 8191, f);
+	fclose(f);
+	put("t", "trunc", "", false);
+	snprintf(dst, sizeof(dst), "%s/events/t/trunc/format", root);
+	for (n = 0; n < len; n++) {
+		struct uz_target *t;
+		struct uz_error err = { 0 };
+		const char *names[] = { "tracepoint:t/trunc" };
+		char *e = memmem(text, len, "name: good", 10);
+
+		f = fopen(dst, "wb");
+		assert_non_null(f);
+		/* the event is called trunc here */
+		fwrite(text, 1, n < (size_t)(e - text) + 6 ? n : (size_t)(e - text) + 6, f);
+		if (n > (size_t)(e - text) + 6) {
+			fputs("trunc", f);
+			if (n > (size_t)(e - text) + 10)
+				fwrite(e + 10, 1, n - (size_t)(e - text) - 10, f);
+		}
+		fclose(f);
+		t = load(root);
+		if (uz_target_need_types(t, names, 1, &err)) {
+			if (!strstr(err.msg, "t/trunc/format"))
+				fail_msg("prefix %zu: '%s' does not name the file", n, err.msg);
+		} else {
+			ok++;
+		}
+		uz_target_free(t);
+	}
+	printf("  %zu proper prefixes: %zu parsed, %zu errors naming the file\n", len, ok, len - ok);
+	assert_int_equal(ok, 0);
+	free(text);
+}
+
 /*
  * tests/tracefs/disagree.o names sched_process_exit and sched_process_free
  * for one view: pid is at 24 in one and 12 in the other, group_dead only in
@@ -314,6 +362,7 @@ int main(void)
 		cmocka_unit_test(not_tracefs),
 		cmocka_unit_test(tars),
 		cmocka_unit_test(events_disagree),
+		cmocka_unit_test(every_truncation),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

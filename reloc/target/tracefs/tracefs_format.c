@@ -12,7 +12,8 @@
  *	print fmt: "prev_comm=%s ...", REC->prev_comm, ...
  *
  * Every field line must carry offset, size and signed (kernels since 3.x
- * print all three); the print fmt line ends the file. What the print fmt
+ * print all three); the print fmt line, complete with its newline, ends
+ * the file. What the print fmt
  * says about values is kept only for __print_symbolic(REC->FIELD, { V,
  * "NAME" }, ...) pairs whose V is an integer literal (newer kernels print
  * the evaluated enumerator values there). Anything else is an error that
@@ -324,6 +325,9 @@ static int parse_lines(struct tfs_parse *ps, const char *text, size_t len)
 			if (r)
 				return r;
 		} else if (have_format && starts(s, nl, "print fmt: ")) {
+			if (nl == end)
+				return uz_err_set(ps->err, -EINVAL, "%s:%u: the print fmt line has no end (truncated file)",
+						  ps->file, line);
 			if (!ps->ev->field_cnt)
 				return uz_err_set(ps->err, -EINVAL, "%s:%u: print fmt before any field line",
 						  ps->file, line);
