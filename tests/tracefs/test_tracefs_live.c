@@ -15,8 +15,9 @@
  *   member type is not an integer, enum or array of them (pointer, struct),
  *   signedness is not comparable: listed as an exception with that reason.
  * - tpfork (sched_process_fork) and writesize (sys_enter_write) relocated
- *   against /sys/kernel/tracing and against a tar.gz copy of the format
- *   files give the same instructions as against /sys/kernel/btf/vmlinux,
+ *   against /sys/kernel/tracing, against a tar.gz copy of the format files
+ *   and against their `userize btf extract` snapshot give the same
+ *   instructions as against /sys/kernel/btf/vmlinux,
  *   load, and read the right values (the shared checks).
  * - skb_drop_reason from kfree_skb's print fmt: the values BTF has.
  * - views whose events disagree, or name a missing event: errors naming them.
@@ -304,7 +305,7 @@ static void copy_tar(char *out, size_t sz)
 static void same_object_as_btf(void **state)
 {
 	struct uz_target *k, *t, *t2, *tar;
-	char tgz[300], cmd[400];
+	char tgz[300], cmd[800], snap[300];
 
 	(void)state;
 	live_require_root();
@@ -325,6 +326,17 @@ static void same_object_as_btf(void **state)
 	same_insns("samples/writesize.o", "tracepoint/syscalls/sys_enter_write", k, t);
 	same_insns("tests/checks/tpfork.o", "tracepoint/sched/sched_process_fork", k, tar);
 	same_insns("samples/writesize.o", "tracepoint/syscalls/sys_enter_write", k, tar);
+	/* userize btf extract: the formats snapshot as BTF, a BTF target */
+	snprintf(cmd, sizeof(cmd), "'%s/userize' btf extract -q %s -o \"$(dirname %s)/tp.btf\"",
+		 getenv("UZ_BUILD"), TRACEFS, tgz);
+	assert_int_equal(system(cmd), 0);
+	snprintf(snap, sizeof(snap), "%s", tgz);
+	snprintf(strrchr(snap, '/'), sizeof(snap) - (size_t)(strrchr(snap, '/') - snap), "/tp.btf");
+	t2 = load(snap, 0, NULL);
+	assert_int_equal(uz_target_provenance(t2)->source, UZ_SOURCE_BTF);
+	same_insns("tests/checks/tpfork.o", "tracepoint/sched/sched_process_fork", k, t2);
+	same_insns("samples/writesize.o", "tracepoint/syscalls/sys_enter_write", k, t2);
+	uz_target_free(t2);
 	uz_target_free(k);
 	uz_target_free(t);
 	uz_target_free(tar);

@@ -243,10 +243,23 @@ static void tars(void **state)
 		 "head -c 3000 full.tar > cut.tar && mkdir -p e/events/t/good && "
 		 ": > e/events/t/good/format && tar cf empty.tar -C e events", root);
 	assert_int_equal(system(cmd), 0);
-	t = load(tgz);
-	assert_int_equal(uz_target_need_types(t, names, 1, &err), 0);
-	assert_true(btf__find_by_name_kind(uz_target_btf(t), "trace_event_raw_good", BTF_KIND_STRUCT) > 0);
-	uz_target_free(t);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && xz -k -c full.tar > copy.tar.xz && zstd -q -c full.tar > copy.tar.zst",
+		 root);
+	assert_int_equal(system(cmd), 0);
+	{
+		static const char *const kinds[] = { "copy.tar.gz", "copy.tar.xz", "copy.tar.zst", "full.tar" };
+		size_t i;
+
+		for (i = 0; i < 4; i++) {
+			snprintf(tgz, sizeof(tgz), "%s/%s", root, kinds[i]);
+			t = load(tgz);
+			assert_int_equal(uz_target_provenance(t)->source, UZ_SOURCE_TRACEFS);
+			assert_int_equal(uz_target_need_types(t, names, 1, &err), 0);
+			assert_true(btf__find_by_name_kind(uz_target_btf(t), "trace_event_raw_good",
+							   BTF_KIND_STRUCT) > 0);
+			uz_target_free(t);
+		}
+	}
 	t = NULL;
 	assert_int_not_equal(uz_target_load(cut, &o, &t, &err), 0);
 	printf("  %s -> %s\n", cut, err.msg);
