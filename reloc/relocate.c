@@ -267,10 +267,12 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 		if (strcmp(looked, lname))
 			snprintf(local_note, sizeof(local_note), " (local type '%s')", lname);
 		uz_nearest_types(tb, btf_kind(lt), looked, near, sizeof(near));
-		snprintf(msg, msz, "%s has no %s named '%s'%s%s%s%s", c->tgt->name,
+		snprintf(msg, msz, "%s has no %s named '%s'%s%s%s%s%s", c->tgt->name,
 			 btf_is_composite(lt) ? "struct or union" : "type of that kind",
 			 looked, local_note, nnames > 1 ? " (nor its alternatives)" : "",
-			 *near ? "; nearest names: " : "", near);
+			 *near ? "; nearest names: " : "", near,
+			 c->tgt->prov.source == UZ_SOURCE_TRACEFS ?
+			 " (a tracefs target has tracepoint records and the enums their formats name, nothing else)" : "");
 	}
 	return 0;
 }
@@ -313,6 +315,14 @@ static int list_all(struct reloc_ctx *c, struct uz_record *r, const struct uz_sp
 	return e;
 }
 
+/* Does @root name tracepoint events (whose records must all match)? */
+static bool tracepoint_view(struct reloc_ctx *c, uint32_t root)
+{
+	const struct uz_type_tags *tt = c->use_tags ? uz_tags_of(&c->tags, root) : NULL;
+
+	return tt && tt->tracepoint_cnt > 0;
+}
+
 static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spec *local,
 		   struct uz_relo_res *res, char *msg, size_t msz)
 {
@@ -323,6 +333,7 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 	struct uz_relo_res cres;
 	size_t nnames, k, i, j = 0;
 	char note[256] = "", tstr[160], buf[256];
+	uint32_t miss;
 	int e;
 
 	nnames = root_names(c, local->root_type_id, names, MAX_ALT);
@@ -331,15 +342,17 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 
 		if (!l)
 			return -ENOMEM;
-		for (i = 0, j = 0; i < l->cnt; i++) {
+		for (i = 0, j = 0, miss = 0; i < l->cnt; i++) {
 			e = uz_spec_match(local, tb, l->ids[i], &cand, &mctx);
 			if (e < 0) {
 				snprintf(msg, msz, "error %d matching candidate %s", e,
 					 uz_type_str(tb, l->ids[i], tstr, sizeof(tstr)));
 				return e;
 			}
-			if (e == 0)
+			if (e == 0) {
+				miss = miss ? miss : l->ids[i];
 				continue;
+			}
 			e = uz_calc_relo(local->kind, local, &cand, c->obj->big_endian, &cres, msg, msz);
 			if (e)
 				return e;
@@ -366,6 +379,12 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 			if (cand_add(c->rel, r, tb, l->ids[i], buf, true))
 				return -ENOMEM;
 			l->ids[j++] = l->ids[i];
+		}
+		if (j > 0 && miss && tracepoint_view(c, local->root_type_id)) {
+			snprintf(msg, msz, "the events of a userize:tracepoint view disagree: %s has %s, %s does not (every event a view names must have the fields it reads)",
+				 uz_type_str(tb, l->ids[0], tstr, sizeof(tstr)), r->spec,
+				 uz_type_str(tb, miss, buf, sizeof(buf)));
+			return -EINVAL;
 		}
 		if (j > 0)
 			l->cnt = j;
@@ -594,13 +613,56 @@ out:
 
 /* ---- driver ------------------------------------------------------------ */
 
+static void free_owned(char **owned, size_t cnt)
+{
+	size_t i;
+
+	for (i = 0; i < cnt; i++)
+		free(owned[i]);
+	free(owned);
+}
+
+/* "tracepoint:SYS/EVENT=KERNELNAME" for each userize:tracepoint tag of @root. */
+static int tracepoint_names(struct reloc_ctx *c, uint32_t root, const char ***names, size_t *cnt,
+			    size_t *cap, char ***owned, size_t *owned_cnt)
+{
+	const struct uz_type_tags *tt = c->use_tags ? uz_tags_of(&c->tags, root) : NULL;
+	size_t i, len;
+	char *s, **no;
+	const char **nn;
+
+	for (i = 0; tt && tt->kernel_cnt && i < tt->tracepoint_cnt; i++) {
+		len = strlen("tracepoint:") + strlen(tt->tracepoint[i]) + strlen(tt->kernel[0]) + 2;
+		s = malloc(len);
+		no = realloc(*owned, (*owned_cnt + 1) * sizeof(*no));
+		if (no)
+			*owned = no;
+		if (!s || !no) {
+			free(s);
+			return -ENOMEM;
+		}
+		snprintf(s, len, "tracepoint:%s=%s", tt->tracepoint[i], tt->kernel[0]);
+		no[(*owned_cnt)++] = s;
+		if (*cnt == *cap) {
+			*cap = *cap ? *cap * 2 : 32;
+			nn = realloc(*names, *cap * sizeof(*nn));
+			if (!nn)
+				return -ENOMEM;
+			*names = nn;
+		}
+		(*names)[(*cnt)++] = s;
+	}
+	return 0;
+}
+
 /* Lazy target sources convert only what is asked for: ask for every name
  * the records' root types are looked up under, once, before resolving. */
 static int need_root_names(struct reloc_ctx *c, struct uz_error *err)
 {
 	const struct uz_object *obj = c->obj;
 	const char **names = NULL, *alt[MAX_ALT];
-	size_t cnt = 0, cap = 0, s, i, k, n;
+	size_t cnt = 0, cap = 0, s, i, k, n, owned_cnt = 0;
+	char **owned = NULL;
 	bool *seen;
 	int e;
 
@@ -618,6 +680,13 @@ static int need_root_names(struct reloc_ctx *c, struct uz_error *err)
 			if (root == 0 || root >= c->local_cnt || seen[root])
 				continue;
 			seen[root] = true;
+			e = tracepoint_names(c, root, &names, &cnt, &cap, &owned, &owned_cnt);
+			if (e) {
+				free(names);
+				free(seen);
+				free_owned(owned, owned_cnt);
+				return uz_err_set(err, -ENOMEM, "out of memory");
+			}
 			n = root_names(c, root, alt, MAX_ALT);
 			for (k = 0; k < n; k++) {
 				if (!alt[k] || !*alt[k])
@@ -630,6 +699,7 @@ static int need_root_names(struct reloc_ctx *c, struct uz_error *err)
 					if (!nn) {
 						free(names);
 						free(seen);
+						free_owned(owned, owned_cnt);
 						return uz_err_set(err, -ENOMEM, "out of memory");
 					}
 					names = nn;
@@ -641,6 +711,7 @@ static int need_root_names(struct reloc_ctx *c, struct uz_error *err)
 	e = uz_target_need(c->tgt, names, cnt, err);
 	free(names);
 	free(seen);
+	free_owned(owned, owned_cnt);
 	return e;
 }
 

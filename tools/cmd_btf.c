@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * `userize btf extract`: write the BTF found inside a kernel image, vmlinux,
- * compressed stream or Debian package (see reloc/kimage.c) to a file.
+ * compressed stream or Debian package (see reloc/kimage.c) to a file, or
+ * snapshot tracefs event formats (a mount, a copy of events/, a tar of it)
+ * as BTF: every event's record type (reloc/target/tracefs/).
  * Exit status: 0 written, 1 the kernel has no BTF, 2 bad input or usage.
  */
 #include <stdio.h>
@@ -15,6 +17,8 @@
 #include "target/split_btf.h"
 #include "common/uz_internal.h"
 
+#include <bpf/btf.h>
+
 static const char btf_usage[] =
 	"usage: userize btf extract INPUT -o OUT.btf [--base VMLINUX] [--kernel RELEASE] [--quiet]\n"
 	"       userize btf dump FILE [--kernel RELEASE] [--format c|raw|json] (see dump --help)\n"
@@ -27,6 +31,10 @@ static const char btf_usage[] =
 	"default the running kernel's, in its kernel's byte order). A kernel module\n"
 	"(.ko, or raw split BTF) needs --base: its BTF continues the vmlinux BTF it\n"
 	"was built on; OUT.btf is then raw split BTF, as /sys/kernel/btf/MODULE.\n"
+	"INPUT may also be tracefs (/sys/kernel/tracing), a copy of its events/\n"
+	"tree or a tar (plain, .gz, .xz, .zst) of one: OUT.btf then holds the record\n"
+	"type of every event, built from the format files (struct\n"
+	"trace_event_raw_EVENT; syscalls: syscall_trace_enter/exit___EVENT).\n"
 	"\n"
 	"  -o, --output FILE   where to write the BTF (required)\n"
 	"  -b, --base PATH     base (vmlinux) BTF for a kernel module\n"
@@ -126,7 +134,7 @@ static int btf_extract_split(const struct btf_args *a)
 		fprintf(stderr, "userize btf: %s\n", err.msg);
 		return 2;
 	}
-	raw = btf__raw_data(uz_target_btf(t), &len);
+	raw = btf__raw_data((struct btf *)uz_target_btf(t), &len);
 	rc = raw ? uz_write_file_atomic(a->output, raw, len, &err) :
 		   uz_err_set(&err, -ENOMEM, "out of memory");
 	uz_target_free(t);
@@ -138,6 +146,37 @@ static int btf_extract_split(const struct btf_args *a)
 		fprintf(stderr, "%s: split BTF on %s -> %s (%u bytes)\n", a->input, a->base,
 			a->output, len);
 	return 0;
+}
+
+/* tracefs formats as BTF; -ENOTSUP when @a->input is not tracefs. */
+static int btf_tracefs(const struct btf_args *a)
+{
+	static const char *const all[] = { "tracepoint:*" };
+	UZ_OPTS_INIT(uz_target_opts, o, .sources = UZ_SOURCE_TRACEFS, .type_names = all,
+		     .type_name_cnt = 1);
+	struct uz_error err = { 0 };
+	struct uz_target *t = NULL;
+	const void *raw;
+	uint32_t len = 0;
+	int rc;
+
+	rc = uz_target_load(a->input, &o, &t, &err);
+	if (rc == -ENOTSUP)
+		return rc;
+	if (rc) {
+		fprintf(stderr, "userize btf: %s\n", err.msg);
+		return 2;
+	}
+	raw = btf__raw_data((struct btf *)uz_target_btf(t), &len);
+	rc = raw ? uz_write_file_atomic(a->output, raw, len, &err) :
+		   uz_err_set(&err, -ENOMEM, "out of memory");
+	if (rc)
+		fprintf(stderr, "userize btf: %s\n", err.msg);
+	else if (!a->quiet)
+		fprintf(stderr, "%s: %s -> %s (%u types, %u bytes)\n", a->input,
+			uz_target_provenance(t)->container, a->output, uz_target_type_cnt(t) - 1, len);
+	uz_target_free(t);
+	return rc ? 2 : 0;
 }
 
 static int btf_extract(const struct btf_args *a)
@@ -152,6 +191,9 @@ static int btf_extract(const struct btf_args *a)
 		return uz_cmd_btf_extract_archive(a->input, a->kernel, a->output, a->quiet);
 	if (a->base)
 		return btf_extract_split(a);
+	rc = btf_tracefs(a);
+	if (rc != -ENOTSUP)
+		return rc;
 	rc = uz_kimage_extract_btf_file(a->input, &btf, &btf_len, what, sizeof(what), &err);
 	if (rc == -EINVAL && is_split_file(a->input)) {
 		fprintf(stderr, "userize btf: %s: kernel-module split BTF: give --base, the BTF of the vmlinux it was built for\n",

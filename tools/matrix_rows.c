@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * `userize matrix`: the kernel rows (one per target file: directories
- * expanded, sorted by path, sharded), loading a target with an error text
+ * expanded unless they are tracefs trees, sorted by path, sharded), loading a target with an error text
  * that names the problem, table lines and cells storage, the JSON framing
  * of a kernel, the exit status and freeing the model.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "encode.h"
 #include "matrix.h"
@@ -69,14 +71,31 @@ struct mx_row *mx_add_row(struct matrix *m, const char *path, const char *name)
 	return r;
 }
 
-/* A directory contributes every entry (a non-BTF file becomes an error row). */
+/* A tracefs mount or a copy of its events/ tree: one target, not a list. */
+static bool is_tracefs_dir(const char *path)
+{
+	char pat[4096];
+	glob_t g;
+	bool found;
+
+	snprintf(pat, sizeof(pat), "%s/events", path);
+	if (!access(pat, F_OK))
+		return true;
+	snprintf(pat, sizeof(pat), "%s/*/*/format", path);
+	found = !glob(pat, GLOB_NOSORT, NULL, &g) && g.gl_pathc > 0;
+	globfree(&g);
+	return found;
+}
+
+/* A directory contributes every entry (a non-BTF file becomes an error
+ * row), unless it is a tracefs tree: then it is one target. */
 void mx_add_target_arg(struct matrix *m, const char *path)
 {
 	struct dirent **ents;
 	struct stat st;
 	int n, i;
 
-	if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+	if (stat(path, &st) || !S_ISDIR(st.st_mode) || is_tracefs_dir(path)) {
 		mx_add_row(m, path, NULL);
 		return;
 	}
@@ -155,10 +174,10 @@ struct uz_target *mx_load_target(const struct matrix *m, struct mx_row *row)
 	struct stat st;
 
 	if (!row->error) {
+		/* directories too: tracefs trees are targets; uz_target_load()
+		 * says what is wrong with any other directory */
 		if (stat(row->path, &st))
 			row->error = mx_strdup(strerror(errno));
-		else if (S_ISDIR(st.st_mode))
-			row->error = mx_strdup("is a directory, not a BTF or vmlinux file");
 		else if (uz_target_load(row->path, &topts, &tgt, &err)) {
 			size_t pl = strlen(row->path);
 			const char *msg = err.msg[0] ? err.msg : strerror(-err.code);

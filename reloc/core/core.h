@@ -59,6 +59,8 @@ struct uz_type_tags {
 	size_t kernel_cnt;
 	struct uz_member_alias *alias;
 	size_t alias_cnt;
+	char **tracepoint;    /* "sys/event" of userize:tracepoint= tags, in BTF order */
+	size_t tracepoint_cnt;
 };
 
 struct uz_tags {

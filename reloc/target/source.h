@@ -11,6 +11,10 @@
  * the root names of an object's records before resolving them. A lazy
  * source rebuilds t->btf and t->idx on need(); the previous btf is kept
  * until the target is freed, so pointers handed out stay valid.
+ *
+ * need() names may also be "tracepoint:SYS/EVENT=KERNELNAME": the driver
+ * passes one per userize:tracepoint tag of a view (KERNELNAME: the view's
+ * first kernel name). Sources other than tracefs find no such type.
  */
 #ifndef UZ_TARGET_SOURCE_H
 #define UZ_TARGET_SOURCE_H
@@ -46,6 +50,11 @@ struct uz_source {
 
 extern const struct uz_source uz_source_btf;
 extern const struct uz_source uz_source_archive;
+extern const struct uz_source uz_source_tracefs;
+
+/* The running kernel's tracefs mount (/sys/kernel/tracing, else
+ * /sys/kernel/debug/tracing) when its events/ is there, else NULL. */
+const char *uz_tracefs_running(void);
 
 /* Set a provenance string of @t (copied); -ENOMEM on failure. */
 int uz_target_set_prov(struct uz_target *t, const char **field, const char *value);

@@ -5,7 +5,9 @@
  * (BTF wherever the input has it, unless opts->sources says otherwise),
  * and owns the target: types, name index, provenance, a lazy source's
  * state. The running kernel (path NULL) is /sys/kernel/btf/vmlinux, or its
- * debug vmlinux where the kernel has no BTF.
+ * debug vmlinux where the kernel has no BTF, or its tracefs formats where it
+ * has neither (tracepoint records only). Inputs may be directories (a
+ * tracefs mount or a copy of its events/ tree).
  */
 #include <fcntl.h>
 #include <gelf.h>
@@ -21,6 +23,7 @@
 /* Sources in the order "auto" tries them. */
 static const struct uz_source *const sources[] = {
 	&uz_source_archive, /* before btf: its probe is a magic, btf's takes anything */
+	&uz_source_tracefs,
 	&uz_source_btf,
 };
 
@@ -127,6 +130,7 @@ static int running_debug_file(char *path, size_t sz)
 static int pick_and_open(struct uz_target *t, const struct uz_source_input *in,
 			 unsigned int mask, struct uz_error *err)
 {
+	struct stat st;
 	size_t i;
 	int r;
 
@@ -135,6 +139,8 @@ static int pick_and_open(struct uz_target *t, const struct uz_source_input *in,
 
 		if (!(s->kind & mask) || !s->probe(in))
 			continue;
+		if (in->path && s != &uz_source_tracefs && !stat(in->path, &st) && S_ISDIR(st.st_mode))
+			break;
 		t->src = s;
 		t->prov.source = s->kind;
 		r = s->open(t, in, err);
@@ -147,6 +153,9 @@ static int pick_and_open(struct uz_target *t, const struct uz_source_input *in,
 		t->module_start = t->base ? btf__type_cnt(t->base) : btf__type_cnt(t->btf);
 		return 0;
 	}
+	if (in->path && !stat(in->path, &st) && S_ISDIR(st.st_mode))
+		return uz_err_set(err, -ENOENT, "%s: is a directory without events/SYS/EVENT/format files: not a tracefs mount (unmounted? mount -t tracefs nodev /sys/kernel/tracing) or a copy of its events/ tree%s",
+				  t->name, (mask & UZ_SOURCE_TRACEFS) ? "" : " (and tracefs is not an allowed source)");
 	return uz_err_set(err, -ENOTSUP, "%s: no type source can read it (allowed: %s)", t->name,
 			  mask == UZ_SOURCE_ALL ? "any" : uz_source_kind_name(mask));
 }
@@ -183,6 +192,10 @@ static int load(const char *path, const void *data, size_t len,
 		in.path = UZ_SYSFS_VMLINUX;
 	} else if ((mask & UZ_SOURCE_DWARF) && !running_debug_file(dbg, sizeof(dbg))) {
 		in.path = dbg;
+	} else if ((mask & UZ_SOURCE_TRACEFS) && uz_tracefs_running()) {
+		in.path = uz_tracefs_running();
+	} else if (mask == UZ_SOURCE_TRACEFS) {
+		return uz_err_set(err, -ENOENT, "the running kernel's tracefs is not mounted (no /sys/kernel/tracing/events): mount -t tracefs nodev /sys/kernel/tracing");
 	} else {
 		char rel[UZ_RELEASE_MAX], bid[UZ_BUILD_ID_MAX];
 

@@ -17,6 +17,7 @@ void check_writesize(struct uzc *c);
 void check_lo_filter(struct uzc *c);
 void check_dropmon(struct uzc *c);
 void check_fallback(struct uzc *c);
+void check_tpfork(struct uzc *c);
 void check_iolatency(struct uzc *c);
 
 const struct uzc_check uzc_checks[] = {
@@ -29,6 +30,8 @@ const struct uzc_check uzc_checks[] = {
 	  check_dropmon },
 	{ "fallback", "inode mtime through the 6.11+ field or the guarded older one",
 	  check_fallback },
+	{ "tpfork", "parent and child pids of a fork, from the tracepoint record alone",
+	  check_tpfork },
 	{ "iolatency", "exact O_DIRECT requests on known sectors, on the disk's name",
 	  check_iolatency },
 	{ NULL, NULL, NULL },

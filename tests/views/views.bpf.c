@@ -38,6 +38,12 @@ int views_probe(void *ctx)
 	struct trace_event_raw_net_dev_template_user *ndt = ctx;
 	struct syscall_trace_enter_user *se = ctx;
 	struct syscall_trace_exit_user *sx = ctx;
+	struct trace_event_raw_sched_switch_user *sw = ctx;
+	struct trace_event_raw_sched_process_fork_user *fk = ctx;
+	struct trace_event_raw_sched_process_exec_user *ex = ctx;
+	struct trace_event_raw_sched_process_exit_user *pe = ctx;
+	struct trace_event_raw_block_rq_user *brq = ctx;
+	struct trace_event_raw_block_rq_completion_user *brc = ctx;
 	struct inode_user *ino = ctx;
 	struct file_user *f = ctx;
 	struct fdtable_user *fdt = ctx;
@@ -70,6 +76,14 @@ int views_probe(void *ctx)
 	PROBE(ndt, skbaddr); PROBE(ndt, len);
 	PROBE(se, nr); PROBE(se, args[0]);
 	PROBE(sx, nr); PROBE(sx, ret);
+	PROBE(sw, prev_comm); PROBE(sw, prev_pid); PROBE(sw, prev_prio); PROBE(sw, prev_state);
+	PROBE(sw, next_comm); PROBE(sw, next_pid); PROBE(sw, next_prio);
+	PROBE(fk, parent_comm); PROBE(fk, __data_loc_parent_comm); PROBE(fk, parent_pid);
+	PROBE(fk, child_comm); PROBE(fk, __data_loc_child_comm); PROBE(fk, child_pid);
+	PROBE(ex, __data_loc_filename); PROBE(ex, pid); PROBE(ex, old_pid);
+	PROBE(pe, comm); PROBE(pe, pid); PROBE(pe, prio); PROBE(pe, group_dead);
+	PROBE(brq, dev); PROBE(brq, sector); PROBE(brq, nr_sector); PROBE(brq, bytes);
+	PROBE(brc, dev); PROBE(brc, sector); PROBE(brc, nr_sector); PROBE(brc, error);
 
 	PROBE(t, files); PROBE(fs, fdt); PROBE(fdt, max_fds); PROBE(fdt, fd);
 	PROBE(f, f_inode); PROBE(f, f_flags); PROBE(f, f_mode); PROBE(f, f_pos);

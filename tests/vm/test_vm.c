@@ -20,6 +20,9 @@
  *     kernel lacks the new field: inode i_mtime_sec (6.11), task_struct
  *     __state (long state before 5.14), skb drop reasons (5.17),
  *     request.rq_disk (gone in 5.19); 5.10 takes every old branch.
+ *   - in one 6.1 guest the tracepoint-only checks pass relocated from the
+ *     guest's /sys/kernel/tracing formats alone (--target), with the values
+ *     the host computes from that kernel's BTF.
  * Then the harness itself: a guest whose checks fail, a guest that hangs
  * and a kernel that cannot boot must each be reported as such, with the
  * kernel's name and console tail, within a time bound.
@@ -44,8 +47,11 @@
 
 #define MAX_KERNELS 16
 #define MAX_ROWS 1024
-#define CHECKS "proctop writesize lo_filter dropmon fallback iolatency"
-#define OBJECTS "proctop writesize lo_filter dropmon fallback iolatency"
+#define CHECKS "proctop writesize lo_filter dropmon fallback tpfork iolatency"
+#define OBJECTS "proctop writesize lo_filter dropmon fallback tpfork iolatency"
+/* The checks whose programs read tracepoint records only: in one guest they
+ * also run relocated from the guest's tracefs formats alone. */
+#define TRACEFS_CHECKS "tpfork writesize"
 /* The guest's scratch disk for iolatency: NVMe (built into the cloud
  * kernels) on qemu's null block driver (reads zeros, drops writes). */
 #define GUEST_DISK "--qemu-arg -blockdev --qemu-arg driver=null-co,node-name=uzd,size=67108864 " \
@@ -112,6 +118,12 @@ static struct {
 	struct offset_row *rows;
 	size_t nrows;
 } g;
+
+/* Where the build puts object @name: the samples', or tests/checks' own. */
+static const char *obj_dir(const char *name)
+{
+	return strcmp(name, "fallback") && strcmp(name, "tpfork") ? "samples" : "tests/checks";
+}
 
 static double now_s(void)
 {
@@ -333,8 +345,7 @@ static void assert_offsets_match_host(size_t col)
 		struct uz_error err = { 0 };
 		size_t i, r;
 
-		snprintf(path, sizeof(path), "%s/%s/%s%s.o", g.build,
-			 strcmp(name, "fallback") ? "samples" : "tests/checks",
+		snprintf(path, sizeof(path), "%s/%s/%s%s.o", g.build, obj_dir(name),
 			 g.k[col].grp ? g.k[col].grp->objdir : "", name);
 		assert_int_equal(uz_object_open(path, NULL, &obj, &err), 0);
 		assert_int_equal(uz_target_load(btf, NULL, &tgt, &err), 0);
@@ -730,6 +741,85 @@ static void assert_reported(const char *kernel, const char *output, const char *
 			 verdict, console_text);
 }
 
+/*
+ * One 6.1 guest (the first listed kernel) runs the tracepoint-only checks
+ * relocated against its tracefs: they pass, and every value applied there
+ * equals the host's relocation of the same object against that kernel's
+ * BTF (6.1: sched_process_fork's parent_pid at 24, where 6.18 has 12).
+ */
+static void test_tracefs_guest(void **state)
+{
+	char kernel[512], opts[4096], rel[512], btf[2048], path[2048], line[512], want[512];
+	char names[] = TRACEFS_CHECKS, *save = NULL, *name, *output, *console;
+	size_t checked = 0, i;
+	double secs;
+
+	(void)state;
+	first_kernel(kernel, sizeof(kernel));
+	snprintf(opts, sizeof(opts),
+		 "--timeout %d --add '%s/tests/checks/tpfork.o:/root/objs/tpfork.o' "
+		 "--add '%s/samples/writesize.o:/root/objs/writesize.o' "
+		 "--run '/root/uz-vmcheck --objs /root/objs --target /sys/kernel/tracing " TRACEFS_CHECKS "'",
+		 GUEST_TIMEOUT, g.build, g.build);
+	assert_int_equal(uzvm_one(kernel, opts, "tracefs", &output, &secs), 0);
+	free(output);
+	/* summary.tsv names the console of the attempt that counted */
+	snprintf(path, sizeof(path), "%s/tracefs/summary.tsv", g.work);
+	output = slurp(path);
+	if (!output || !strchr(output, '\n') ||
+	    sscanf(strchr(output, '\n') + 1, "%*s %*s %*s %*s %*s %2047s", btf) != 1)
+		fail_msg("uzvm wrote no usable %s", path);
+	free(output);
+	console = slurp(btf);
+	if (!console)
+		fail_msg("no guest console at %s", btf);
+	if (!find_line(console, "UZ-KERNEL ", line, sizeof(line)))
+		fail_msg("the tracefs guest printed no UZ-KERNEL line");
+	snprintf(rel, sizeof(rel), "%s", line + 10);
+	assert_true(!strncmp(rel, "6.1.", 4));
+	if (!find_line(console, "UZ-RESULT 2 0", line, sizeof(line)))
+		fail_msg("%s: the tracefs checks did not all pass:\n%s", rel, console);
+	/* the records came from tracefs: its per-event struct names */
+	if (!strstr(console, " syscall_trace_enter___sys_enter_write.args[2] "))
+		fail_msg("%s: writesize was not relocated against tracefs:\n%s", rel, console);
+	snprintf(btf, sizeof(btf), "%s/btf/%s.btf", g.cache, rel);
+	for (name = strtok_r(names, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
+		struct uz_object *obj = NULL;
+		struct uz_target *tgt = NULL;
+		struct uz_relocation *r = NULL;
+		struct uz_error err = { 0 };
+
+		snprintf(want, sizeof(want), "UZ-CHECK %s PASS", name);
+		if (!find_line(console, want, line, sizeof(line)))
+			fail_msg("%s: %s did not pass from tracefs", rel, name);
+		snprintf(path, sizeof(path), "%s/%s/%s.o", g.build, obj_dir(name), name);
+		assert_int_equal(uz_object_open(path, NULL, &obj, &err), 0);
+		if (uz_target_load(btf, NULL, &tgt, &err))
+			fail_msg("%s: %s", btf, err.msg);
+		assert_int_equal(uz_object_relocate(obj, tgt, NULL, &r, &err), 0);
+		for (i = 0; i < uz_relocation_record_cnt(r); i++) {
+			const struct uz_record *rec = uz_relocation_record(r, i);
+			const char *v;
+
+			snprintf(want, sizeof(want), "UZ-OFFSET %s %s %s ", name, uz_kind_name(rec->kind),
+				 rec->spec);
+			if (!find_line(console, want, line, sizeof(line)))
+				fail_msg("%s: the tracefs guest printed no '%s'", rel, want);
+			v = strrchr(line, ' ') + 1;
+			if (strtoull(v, NULL, 10) != rec->new_value)
+				fail_msg("%s: %s applied %s from tracefs, the host computes %llu from %s",
+					 rel, want, v, (unsigned long long)rec->new_value, btf);
+			checked++;
+		}
+		uz_relocation_free(r);
+		uz_target_free(tgt);
+		uz_object_free(obj);
+	}
+	print_message("%-32s tracefs only: %s passed, %zu applied values equal the host's relocation of %s (%.1f s)\n",
+		      rel, TRACEFS_CHECKS, checked, btf, secs);
+	free(console);
+}
+
 static void test_guest_checks_fail(void **state)
 {
 	char kernel[512], *output;
@@ -816,6 +906,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernels),
+		cmocka_unit_test(test_tracefs_guest),
 		cmocka_unit_test(test_guest_checks_fail),
 		cmocka_unit_test(test_guest_hangs),
 		cmocka_unit_test(test_boot_fails),

@@ -106,8 +106,10 @@ struct uz_target_opts {
 	 * (hex). NULL: the running kernel's release, then its build id. */
 	const char *kernel_release;
 	const char *kernel_build_id;
-	/* Lazy sources (DWARF): names of types to make available at load
-	 * time. Others are read when uz_object_relocate() needs them. */
+	/* Lazy sources (DWARF, tracefs): names of types to make available at
+	 * load time. Others are read when uz_object_relocate() needs them.
+	 * tracefs also takes "tracepoint:SYS/EVENT" (that event's record) and
+	 * "tracepoint:*" (every event's). */
 	const char *const *type_names;
 	size_t type_name_cnt;
 };
@@ -131,7 +133,10 @@ struct uz_target_provenance {
  * or package, a vmlinux with DWARF, an archive or a tracefs tree, as
  * opts->sources allows. @path NULL means the running kernel:
  * /sys/kernel/btf/vmlinux, else (DWARF allowed) its debug vmlinux found by
- * build id or at /usr/lib/debug/boot/vmlinux-RELEASE.
+ * build id or at /usr/lib/debug/boot/vmlinux-RELEASE, else (tracefs
+ * allowed) its tracefs mount (tracepoint records only). A tracefs tree is a
+ * mount, a copy of its events/ directory, or a tar (plain, gzip, xz, zstd)
+ * of one.
  * Options are validated: bytes past the fields this library knows must be
  * zero (-EINVAL otherwise).
  */

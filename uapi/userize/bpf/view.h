@@ -51,6 +51,10 @@
 #define UZ_KERNEL(name) __attribute__((btf_decl_tag("userize:kernel=" name)))
 /* Further kernel names for a member, tried after the member's own name. */
 #define UZ_ALIAS(name) __attribute__((btf_decl_tag("userize:alias=" name)))
+/* A tracepoint event ("sys/event") whose record a view reads; repeat for
+ * several events. On a kernel with neither BTF nor debug info the record
+ * is built from that event's tracefs format file. */
+#define UZ_TRACEPOINT(event) __attribute__((btf_decl_tag("userize:tracepoint=" event)))
 
 /* ---- existence --------------------------------------------------------- */
 
