@@ -1,4 +1,4 @@
-# uz_bpf_object(NAME SRC [ENDIAN bpfel|bpfeb] [INCLUDES dir...] [DEPENDS f...])
+# uz_bpf_object(NAME SRC [ENDIAN bpfel|bpfeb] [ARCH x86|s390|...] [INCLUDES dir...] [DEPENDS f...])
 # Compiles one .bpf.c into ${CMAKE_CURRENT_BINARY_DIR}/NAME.o with the BPF
 # clang and sets UZ_BPF_OBJ_<NAME> to its path. Adds it to target bpf_objects.
 if(NOT TARGET bpf_objects)
@@ -6,9 +6,12 @@ if(NOT TARGET bpf_objects)
 endif()
 
 function(uz_bpf_object name src)
-  cmake_parse_arguments(A "" "ENDIAN" "INCLUDES;DEPENDS;DEFINES" ${ARGN})
+  cmake_parse_arguments(A "" "ENDIAN;ARCH" "INCLUDES;DEPENDS;DEFINES" ${ARGN})
   if(NOT A_ENDIAN)
     set(A_ENDIAN bpfel)
+  endif()
+  if(NOT A_ARCH)
+    set(A_ARCH x86)
   endif()
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}.o)
   set(incs -I${PROJECT_SOURCE_DIR}/uapi -I/usr/include/${CMAKE_LIBRARY_ARCHITECTURE})
@@ -21,7 +24,7 @@ function(uz_bpf_object name src)
   endforeach()
   get_filename_component(abs ${src} ABSOLUTE)
   add_custom_command(OUTPUT ${out}
-    COMMAND ${UZ_BPF_CLANG} -g -O2 -target ${A_ENDIAN} -D__TARGET_ARCH_x86
+    COMMAND ${UZ_BPF_CLANG} -g -O2 -target ${A_ENDIAN} -D__TARGET_ARCH_${A_ARCH}
             -Wall -Werror ${incs} ${defs} -c ${abs} -o ${out}
     DEPENDS ${abs} ${A_DEPENDS}
     COMMENT "BPF ${name}.o (${A_ENDIAN})"

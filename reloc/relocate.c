@@ -398,6 +398,14 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 			return e;
 		if (e)
 			return fail(r, rel, msg);
+		if (cr->kind == UZ_TYPE_ID_TARGET && !res.poison &&
+		    c->tgt->prov.source == UZ_SOURCE_DWARF) {
+			/* The value is an id in the kernel's own BTF; DWARF has none. */
+			res.poison = true;
+			snprintf(msg, sizeof(msg),
+				 "target_type_id: %s is read from DWARF, and the value would be a type id in the kernel's own BTF, which DWARF does not have; the instruction is poisoned (bpf_core_type_exists/bpf_core_type_size work on DWARF targets; a kernel BTF target gives the id)",
+				 c->tgt->name);
+		}
 	}
 	r->orig_value = res.orig_val;
 	cls = BPF_CLASS(rel->insns[in->sec][insn_idx].code);

@@ -45,6 +45,7 @@ struct uz_source {
 };
 
 extern const struct uz_source uz_source_btf;
+extern const struct uz_source uz_source_dwarf;
 
 /* Set a provenance string of @t (copied); -ENOMEM on failure. */
 int uz_target_set_prov(struct uz_target *t, const char **field, const char *value);

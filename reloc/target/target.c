@@ -20,6 +20,7 @@
 
 /* Sources in the order "auto" tries them. */
 static const struct uz_source *const sources[] = {
+	&uz_source_dwarf, /* only ELF files without .BTF, or BTF not allowed */
 	&uz_source_btf,
 };
 
@@ -139,7 +140,7 @@ static int pick_and_open(struct uz_target *t, const struct uz_source_input *in,
 		r = s->open(t, in, err);
 		if (r)
 			return r;
-		if (t->btf) {
+		if (t->btf && !t->prov.pointer_size) {
 			t->prov.big_endian = btf__endianness(t->btf) == BTF_BIG_ENDIAN;
 			t->prov.pointer_size = (unsigned int)btf__pointer_size(t->btf);
 		}
