@@ -37,14 +37,12 @@ struct uz_dw_conv {
 	struct uz_dw_file *f;
 	const struct uz_dw_index *idx;
 	struct btf *b;
-	struct uz_dw_same *same;
 	struct uz_dw_map val;    /* DIE -> id, converted by value */
 	struct uz_dw_map ptr;    /* DIE -> id, converted behind a pointer */
 	struct uz_dw_map byname; /* (kind << 32 | name hash slot) -> id: full or shell composites */
 	struct pending *pend;
 	size_t pend_cnt, pend_cap;
 	uint32_t index_type;
-	size_t compares;
 };
 
 struct uz_dw_conv *uz_dw_conv_new(struct uz_dw_file *f, const struct uz_dw_index *idx)
@@ -56,8 +54,7 @@ struct uz_dw_conv *uz_dw_conv_new(struct uz_dw_file *f, const struct uz_dw_index
 	c->f = f;
 	c->idx = idx;
 	c->b = btf__new_empty();
-	c->same = uz_dw_same_new();
-	if (!c->b || !c->same) {
+	if (!c->b) {
 		uz_dw_conv_free(c);
 		return NULL;
 	}
@@ -70,7 +67,6 @@ void uz_dw_conv_free(struct uz_dw_conv *c)
 	if (!c)
 		return;
 	btf__free(c->b);
-	uz_dw_same_free(c->same);
 	uz_dw_map_free(&c->val);
 	uz_dw_map_free(&c->ptr);
 	uz_dw_map_free(&c->byname);
@@ -507,20 +503,21 @@ static int conv(struct uz_dw_conv *c, Dwarf_Die *d, bool ptr, int depth, uint32_
 	return r ? oom(err) : 0;
 }
 
-/* Group the definitions of @e: each is compared with the first of every
- * group so far; a new group when none is the same. */
-static int group(struct uz_dw_conv *c, const struct uz_dw_name *e, uint32_t **out, size_t *cnt,
-		 struct uz_error *err)
+int uz_dw_group(struct uz_dw_file *f, const struct uz_dw_index *idx, struct uz_dw_same *same,
+		const char *name, uint32_t **out, size_t *cnt, struct uz_error *err)
 {
+	const struct uz_dw_name *e = uz_dw_index_find(idx, name, strlen(name));
 	uint32_t *g = NULL, *ng, i;
-	size_t n = 0, k;
+	size_t n = 0, k, compares = 0;
 	int r;
 
-	for (i = e->first; i; i = c->idx->offs[i - 1].next) {
-		uint32_t off = c->idx->offs[i - 1].off;
+	*out = NULL;
+	*cnt = 0;
+	for (i = e ? e->first : 0; i; i = idx->offs[i - 1].next) {
+		uint32_t off = idx->offs[i - 1].off;
 
 		for (k = 0; k < n; k++) {
-			r = uz_dw_same(c->same, c->f->dw, c->f->name, c->f->big_endian, g[k], off, err);
+			r = uz_dw_same(same, f->dw, f->name, f->big_endian, g[k], off, err);
 			if (r < 0) {
 				free(g);
 				return r;
@@ -528,8 +525,8 @@ static int group(struct uz_dw_conv *c, const struct uz_dw_name *e, uint32_t **ou
 			if (r)
 				break;
 		}
-		if (++c->compares % 64 == 0)
-			uz_dw_file_trim(c->f, c->f->info_size);
+		if (++compares % 64 == 0)
+			uz_dw_file_trim(f, f->info_size);
 		if (k < n)
 			continue;
 		ng = realloc(g, (n + 1) * sizeof(*g));
@@ -540,31 +537,27 @@ static int group(struct uz_dw_conv *c, const struct uz_dw_name *e, uint32_t **ou
 		g = ng;
 		g[n++] = off;
 	}
+	uz_dw_file_trim(f, f->info_size);
 	*out = g;
 	*cnt = n;
 	return 0;
 }
 
-int uz_dw_conv_name(struct uz_dw_conv *c, const char *name, struct uz_error *err)
+int uz_dw_conv_defs(struct uz_dw_conv *c, const uint32_t *defs, size_t cnt, struct uz_error *err)
 {
-	const struct uz_dw_name *e = uz_dw_index_find(c->idx, name, strlen(name));
-	uint32_t *g = NULL, id;
-	size_t n = 0, k;
-	int r;
+	uint32_t id;
+	size_t k;
+	int r = 0;
 
-	if (!e)
-		return 0;
-	r = group(c, e, &g, &n, err);
-	for (k = 0; !r && k < n; k++) {
+	for (k = 0; !r && k < cnt; k++) {
 		Dwarf_Die d;
 
-		if (!dwarf_offdie(c->f->dw, g[k], &d))
+		if (!dwarf_offdie(c->f->dw, defs[k], &d))
 			r = uz_err_set(err, -EINVAL, "%s: no DIE at .debug_info offset 0x%x: %s",
-				       c->f->name, g[k], dwarf_errmsg(-1));
+				       c->f->name, defs[k], dwarf_errmsg(-1));
 		else
 			r = conv(c, &d, false, 0, &id, err);
 	}
-	free(g);
 	return r;
 }
 

@@ -50,6 +50,7 @@ struct uz_dw_file {
 	Dwarf *dw;
 	const char *name;         /* for messages */
 	bool big_endian;
+	bool has_btf, has_info;   /* .BTF; .debug_info with bytes */
 	unsigned int addr_size;   /* from the first CU */
 	unsigned int version;     /* DWARF version of the first CU */
 	size_t info_size;         /* .debug_info bytes */
@@ -87,8 +88,12 @@ int uz_dw_same(struct uz_dw_same *s, Dwarf *dw, const char *fname, bool big_endi
 struct uz_dw_conv;
 struct uz_dw_conv *uz_dw_conv_new(struct uz_dw_file *f, const struct uz_dw_index *idx);
 void uz_dw_conv_free(struct uz_dw_conv *c);
-/* Convert every distinct definition of @name (essential name). */
-int uz_dw_conv_name(struct uz_dw_conv *c, const char *name, struct uz_error *err);
+/* The distinct definitions of @name (essential name): DIE offsets, one per
+ * group of identical ones (malloc'ed; none when the file lacks the name). */
+int uz_dw_group(struct uz_dw_file *f, const struct uz_dw_index *idx, struct uz_dw_same *same,
+		const char *name, uint32_t **out, size_t *cnt, struct uz_error *err);
+/* Convert the definitions at @defs with everything they hold by value. */
+int uz_dw_conv_defs(struct uz_dw_conv *c, const uint32_t *defs, size_t cnt, struct uz_error *err);
 /* Resolve the pointers left pending, dedup, and hand out the btf. */
 int uz_dw_conv_finish(struct uz_dw_conv *c, struct btf **out, struct uz_error *err);
 

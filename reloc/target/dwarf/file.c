@@ -27,6 +27,14 @@ static int check_sections(struct uz_dw_file *f, size_t file_len, struct uz_error
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 
+	GElf_Ehdr eh;
+
+	if (gelf_getehdr(f->elf, &eh) && eh.e_shoff &&
+	    (eh.e_shoff > file_len ||
+	     (uint64_t)eh.e_shnum * eh.e_shentsize > file_len - eh.e_shoff))
+		return uz_err_set(err, -EINVAL, "%s: truncated: the ELF section headers end at byte %llu, the file has %zu",
+				  f->name, (unsigned long long)(eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize),
+				  file_len);
 	if (elf_getshdrstrndx(f->elf, &shstrndx))
 		return uz_err_set(err, -EINVAL, "%s: ELF section headers unreadable (%s): a truncated file?",
 				  f->name, elf_errmsg(-1));
@@ -39,6 +47,8 @@ static int check_sections(struct uz_dw_file *f, size_t file_len, struct uz_error
 		if (sh.sh_type == SHT_NOBITS)
 			continue;
 		n = scn_name(f->elf, shstrndx, &sh);
+		if (!strcmp(n, ".BTF"))
+			f->has_btf = true;
 		if (sh.sh_offset > file_len || sh.sh_size > file_len - sh.sh_offset)
 			return uz_err_set(err, -EINVAL, "%s: truncated: section %s needs bytes up to %llu, the file has %zu",
 					  f->name, n, (unsigned long long)(sh.sh_offset + sh.sh_size), file_len);
@@ -48,6 +58,7 @@ static int check_sections(struct uz_dw_file *f, size_t file_len, struct uz_error
 			char *raw = elf_rawfile(f->elf, &raw_len);
 
 			f->info_size = sh.sh_size;
+			f->has_info = sh.sh_size > 0;
 			if (!(sh.sh_flags & SHF_COMPRESSED) && n[1] == 'd' && d && raw && f->fd >= 0 &&
 			    (char *)d->d_buf >= raw && (char *)d->d_buf + d->d_size <= raw + raw_len) {
 				long pg = sysconf(_SC_PAGESIZE);
@@ -113,6 +124,15 @@ int uz_dw_file_open(struct uz_dw_file *f, const char *name, const char *path,
 	r = check_sections(f, len, err);
 	if (r)
 		goto fail;
+	if (!f->has_info) {
+		if (f->has_btf)
+			r = uz_err_set(err, -ENOENT, "%s: has .BTF but no DWARF (.debug_info); read it with --target-format btf (or auto)",
+				       name);
+		else
+			r = uz_err_set(err, -ENOENT, "%s: no BTF and no DWARF: a stripped vmlinux? use the -dbg package's /usr/lib/debug/boot/vmlinux-RELEASE",
+				       name);
+		goto fail;
+	}
 	f->dw = dwarf_begin_elf(f->elf, DWARF_C_READ, NULL);
 	if (!f->dw) {
 		r = uz_err_set(err, -EINVAL, "%s: libdw cannot read its DWARF: %s", name,

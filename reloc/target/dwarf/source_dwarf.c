@@ -16,10 +16,18 @@
 #include "target/kinfo.h"
 #include "target/source.h"
 
+struct dw_root {
+	char *name;             /* essential root name asked for */
+	uint32_t *defs;         /* its distinct definitions (uz_dw_group) */
+	size_t def_cnt;
+	bool grouped;
+};
+
 struct dw_state {
 	struct uz_dw_file f;
 	struct uz_dw_index idx;
-	char **names;           /* essential root names asked so far */
+	struct uz_dw_same *same; /* comparison memo, kept across need() calls */
+	struct dw_root *roots;
 	size_t cnt, cap;
 };
 
@@ -124,8 +132,15 @@ static int rebuild(struct uz_target *t, struct dw_state *s, struct uz_error *err
 
 	if (!c)
 		return uz_err_set(err, -ENOMEM, "out of memory");
-	for (i = 0; !r && i < s->cnt; i++)
-		r = uz_dw_conv_name(c, s->names[i], err);
+	for (i = 0; !r && i < s->cnt; i++) {
+		struct dw_root *rt = &s->roots[i];
+
+		if (!rt->grouped) {
+			r = uz_dw_group(&s->f, &s->idx, s->same, rt->name, &rt->defs, &rt->def_cnt, err);
+			rt->grouped = !r;
+		}
+		r = r ?: uz_dw_conv_defs(c, rt->defs, rt->def_cnt, err);
+	}
 	r = r ?: uz_dw_conv_finish(c, &b, err);
 	uz_dw_conv_free(c);
 	if (r)
@@ -148,24 +163,25 @@ static int rebuild(struct uz_target *t, struct dw_state *s, struct uz_error *err
 static int add_name(struct dw_state *s, const char *name, bool *added)
 {
 	size_t len = uz_essential_name_len(name), i;
-	char **n;
+	struct dw_root *n;
 
 	if (!len)
 		return 0;
 	for (i = 0; i < s->cnt; i++)
-		if (!strncmp(s->names[i], name, len) && !s->names[i][len])
+		if (!strncmp(s->roots[i].name, name, len) && !s->roots[i].name[len])
 			return 0;
 	if (s->cnt == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
 
-		n = realloc(s->names, cap * sizeof(*n));
+		n = realloc(s->roots, cap * sizeof(*n));
 		if (!n)
 			return -ENOMEM;
-		s->names = n;
+		s->roots = n;
 		s->cap = cap;
 	}
-	s->names[s->cnt] = strndup(name, len);
-	if (!s->names[s->cnt])
+	memset(&s->roots[s->cnt], 0, sizeof(s->roots[s->cnt]));
+	s->roots[s->cnt].name = strndup(name, len);
+	if (!s->roots[s->cnt].name)
 		return -ENOMEM;
 	s->cnt++;
 	*added = true;
@@ -196,23 +212,18 @@ static int dwarf_open(struct uz_target *t, const struct uz_source_input *in,
 	const char *const *tn = UZ_OPTS_GET(o, type_names, NULL);
 	size_t tn_cnt = UZ_OPTS_GET(o, type_name_cnt, (size_t)0);
 	struct dw_state *s;
-	bool btf, dw;
 	int r;
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return uz_err_set(err, -ENOMEM, "out of memory");
 	t->src_state = s;
+	s->same = uz_dw_same_new();
+	if (!s->same)
+		return uz_err_set(err, -ENOMEM, "out of memory");
 	r = uz_dw_file_open(&s->f, t->name, in->path, in->data, in->len, err);
 	if (r)
 		return r;
-	elf_sections(s->f.elf, &btf, &dw);
-	if (!dw && !btf)
-		return uz_err_set(err, -ENOENT, "%s: no BTF and no DWARF: a stripped vmlinux? use the -dbg package's /usr/lib/debug/boot/vmlinux-RELEASE",
-				  t->name);
-	if (!dw)
-		return uz_err_set(err, -ENOENT, "%s: has .BTF but no DWARF (.debug_info); read it with --target-format btf",
-				  t->name);
 	r = set_provenance(t, s, in->path);
 	if (r)
 		return uz_err_set(err, r, "out of memory");
@@ -233,9 +244,12 @@ static void dwarf_release(struct uz_target *t)
 		return;
 	uz_dw_file_close(&s->f);
 	uz_dw_index_free(&s->idx);
-	for (i = 0; i < s->cnt; i++)
-		free(s->names[i]);
-	free(s->names);
+	for (i = 0; i < s->cnt; i++) {
+		free(s->roots[i].name);
+		free(s->roots[i].defs);
+	}
+	free(s->roots);
+	uz_dw_same_free(s->same);
 	free(s);
 	t->src_state = NULL;
 }
