@@ -6,7 +6,8 @@
  * ones are one type, different ones stay separate, as in the kernel's own
  * deduplicated BTF) is converted with everything it holds by value:
  * members (bitfields as pahole encodes them: kflag, size << 24 | offset),
- * arrays of any rank (0 elements: flexible), typedef chains, const,
+ * arrays (0 elements: flexible; several dimensions flattened into one, as
+ * pahole does), typedef chains, const,
  * volatile, restrict (_Atomic dropped, as pahole does), enums (ENUM64
  * above 4 bytes, signedness kept). Pointers are resolved after all roots:
  * behind a pointer a struct or union is the full type when one was
@@ -309,7 +310,7 @@ static int conv_enum(struct uz_dw_conv *c, Dwarf_Die *d, uint32_t *id, struct uz
 static int conv_array(struct uz_dw_conv *c, Dwarf_Die *d, bool ptr, int depth, uint32_t *id,
 		      struct uz_error *err)
 {
-	uint32_t dims[16], elem, nd = 0;
+	uint32_t dims[16], elem, nd = 0, k, total;
 	Dwarf_Die ch;
 	int r;
 
@@ -332,15 +333,15 @@ static int conv_array(struct uz_dw_conv *c, Dwarf_Die *d, bool ptr, int depth, u
 			dims[nd++] = uz_dw_subrange_count(&ch);
 		} while (dwarf_siblingof(&ch, &ch) == 0);
 	}
-	if (!nd)
-		dims[nd++] = 0;
-	while (nd--) {
-		r = btf__add_array(c->b, (int)c->index_type, (int)elem, dims[nd]);
-		if (r < 0)
-			return btf_fail(c, d, r, err);
-		elem = (uint32_t)r;
-	}
-	*id = elem;
+	/* One dimension of all elements, as pahole encodes int a[2][3]: the
+	 * kernel's BTF has it so, and relocations must see the same. */
+	total = 1;
+	for (k = 0; k < nd; k++)
+		total = dims[k] && total <= UINT32_MAX / dims[k] ? total * dims[k] : 0;
+	r = btf__add_array(c->b, (int)c->index_type, (int)elem, nd ? total : 0);
+	if (r < 0)
+		return btf_fail(c, d, r, err);
+	*id = (uint32_t)r;
 	return 0;
 }
 
