@@ -431,21 +431,22 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 
 /* ---- driver ------------------------------------------------------------ */
 
-/* Lazy target sources convert only what is asked for: ask for every name
- * the records' root types are looked up under, once, before resolving. */
-static int need_root_names(struct reloc_ctx *c, struct uz_error *err)
+/* Lazy target sources convert only what is asked for: the names every
+ * record's root type is looked up under. Appended to *@names. */
+struct name_list {
+	const char **names;
+	size_t cnt, cap;
+};
+
+static int collect_root_names(struct reloc_ctx *c, struct name_list *l)
 {
 	const struct uz_object *obj = c->obj;
-	const char **names = NULL, *alt[MAX_ALT];
-	size_t cnt = 0, cap = 0, s, i, k, n;
-	bool *seen;
-	int e;
+	const char *alt[MAX_ALT];
+	size_t s, i, k, n;
+	bool *seen = calloc(c->local_cnt, sizeof(*seen));
 
-	if (!c->tgt->src || !c->tgt->src->need)
-		return 0;
-	seen = calloc(c->local_cnt, sizeof(*seen));
 	if (!seen)
-		return uz_err_set(err, -ENOMEM, "out of memory");
+		return -ENOMEM;
 	for (s = 0; s < obj->ext.core_sec_cnt; s++) {
 		const struct uz_core_sec *cs = &obj->ext.core_secs[s];
 
@@ -459,25 +460,80 @@ static int need_root_names(struct reloc_ctx *c, struct uz_error *err)
 			for (k = 0; k < n; k++) {
 				if (!alt[k] || !*alt[k])
 					continue;
-				if (cnt == cap) {
-					const char **nn;
+				if (l->cnt == l->cap) {
+					size_t cap = l->cap ? l->cap * 2 : 32;
+					const char **nn = realloc(l->names, cap * sizeof(*nn));
 
-					cap = cap ? cap * 2 : 32;
-					nn = realloc(names, cap * sizeof(*nn));
 					if (!nn) {
-						free(names);
 						free(seen);
-						return uz_err_set(err, -ENOMEM, "out of memory");
+						return -ENOMEM;
 					}
-					names = nn;
+					l->names = nn;
+					l->cap = cap;
 				}
-				names[cnt++] = alt[k];
+				l->names[l->cnt++] = alt[k];
 			}
 		}
 	}
-	e = uz_target_need(c->tgt, names, cnt, err);
-	free(names);
 	free(seen);
+	return 0;
+}
+
+static int need_root_names(struct reloc_ctx *c, struct uz_error *err)
+{
+	struct name_list l = { 0 };
+	int e;
+
+	if (!c->tgt->src || !c->tgt->src->need)
+		return 0;
+	if (collect_root_names(c, &l)) {
+		free(l.names);
+		return uz_err_set(err, -ENOMEM, "out of memory");
+	}
+	e = uz_target_need(c->tgt, l.names, l.cnt, err);
+	free(l.names);
+	return e;
+}
+
+int uz_target_need_objects(struct uz_target *tgt, const struct uz_object *const *objs,
+			   size_t cnt, const struct uz_reloc_opts *opts, struct uz_error *err)
+{
+	struct name_list l = { 0 };
+	struct reloc_ctx *cs;
+	size_t i;
+	int e = 0;
+
+	if (!tgt || (cnt && !objs))
+		return uz_err_set(err, -EINVAL, "uz_target_need_objects: NULL argument");
+	e = UZ_OPTS_CHECK(opts, uz_reloc_opts, err);
+	if (e || !tgt->src || !tgt->src->need)
+		return e;
+	/* The names point into each object's BTF and tags: keep all until
+	 * the target has them. */
+	cs = calloc(cnt ? cnt : 1, sizeof(*cs));
+	if (!cs)
+		return uz_err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; !e && i < cnt; i++) {
+		struct reloc_ctx *c = &cs[i];
+
+		c->obj = objs[i];
+		c->tgt = tgt;
+		c->use_tags = !UZ_OPTS_GET(opts, no_userize_tags, false);
+		c->local_cnt = btf__type_cnt(objs[i]->btf);
+		if (c->use_tags && uz_tags_build(&c->tags, objs[i]->btf, err)) {
+			e = uz_err_prefix(err, "%s", objs[i]->name);
+			c->use_tags = false;
+			break;
+		}
+		if (collect_root_names(c, &l))
+			e = uz_err_set(err, -ENOMEM, "out of memory");
+	}
+	if (!e)
+		e = uz_target_need(tgt, l.names, l.cnt, err);
+	for (i = 0; i < cnt; i++)
+		uz_tags_free(&cs[i].tags);
+	free(cs);
+	free(l.names);
 	return e;
 }
 

@@ -9,6 +9,11 @@
  *       commonly traced structs are the same in both.
  *   test_dwarf_corpus pahole RELEASE  no BTF: the same against the BTF
  *       that pahole -J made of the same file (the dwarf_fetch fixture).
+ *   test_dwarf_corpus matrix RELEASE  one `userize matrix` run over the
+ *       samples with the DWARF-only vmlinux, pahole's BTF of it and an amd64
+ *       kernel's BTF mixed: the DWARF column equals pahole's.
+ *   test_dwarf_corpus stripped RELEASE  the fixture's stripped copy of the
+ *       vmlinux (no BTF, no DWARF): the one message naming both.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "dw_test.h"
@@ -140,17 +146,135 @@ static void test_dwarf(void **state)
 	uz_target_free(ref);
 }
 
+#define MAX_ROWS 4096
+
+struct row {
+	char key[512], val[512];
+};
+
+/* CSV rows of kernel @kernel: key object,section,insn,kind,spec; value
+ * result,value,target_spec. target_type_id rows are left out. */
+static size_t rows_of(const char *csv, const char *kernel, struct row *out)
+{
+	const char *l = csv;
+	size_t n = 0, kl = strlen(kernel);
+
+	while (l && *l) {
+		const char *e = strchr(l, '\n');
+		size_t len = e ? (size_t)(e - l) : strlen(l);
+
+		if (len > kl && !strncmp(l, kernel, kl) && l[kl] == ',' && n < MAX_ROWS) {
+			char line[1024], *f[9], *p = line;
+			int k = 0;
+
+			snprintf(line, sizeof(line), "%.*s", (int)len, l);
+			while (k < 9 && (f[k] = strsep(&p, ",")))
+				k++;
+			assert_int_equal(k, 9);
+			if (strcmp(f[4], "target_type_id")) {
+				snprintf(out[n].key, sizeof(out[n].key), "%s,%s,%s,%s,%s", f[1], f[2], f[3], f[4], f[5]);
+				snprintf(out[n].val, sizeof(out[n].val), "%s,%s,%s", f[6], f[7], f[8]);
+				n++;
+			}
+		}
+		l = e ? e + 1 : NULL;
+	}
+	return n;
+}
+
+static void test_matrix(void **state)
+{
+	static struct row a[MAX_ROWS], b[MAX_ROWS], c[MAX_ROWS];
+	char vm[512], amd[512], cmd[4096], obj[512], name_a[600], name_b[600];
+	const char *cli = getenv("UZ_CLI");
+	size_t len = 0, cap = 1 << 20, na, nb, nc, i, k;
+	char *csv = malloc(cap);
+	FILE *p;
+	int st;
+
+	(void)state;
+	assert_non_null(cli);
+	assert_non_null(csv);
+	dw_vmlinux(release, vm, sizeof(vm));
+	dw_vmlinux("6.1.0-56-cloud-amd64", amd, sizeof(amd));
+	len = (size_t)snprintf(cmd, sizeof(cmd), "%s matrix --csv --no-group", cli);
+	for (i = 0; i < 5; i++)
+		len += (size_t)snprintf(cmd + len, sizeof(cmd) - len, " %s",
+					dw_build_file(objects[i], obj, sizeof(obj)));
+	snprintf(cmd + len, sizeof(cmd) - len, " --targets %s %s.pahole.btf %s", vm, vm, amd);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	len = 0;
+	while ((i = fread(csv + len, 1, cap - len - 1, p)) > 0) {
+		len += i;
+		if (cap - len < 2) {
+			cap *= 2;
+			csv = realloc(csv, cap);
+			assert_non_null(csv);
+		}
+	}
+	csv[len] = 0;
+	st = pclose(p);
+	assert_int_equal(WEXITSTATUS(st), 0);
+	snprintf(name_a, sizeof(name_a), "vmlinux-%s", release);
+	snprintf(name_b, sizeof(name_b), "vmlinux-%s.pahole", release);
+	na = rows_of(csv, name_a, a);
+	nb = rows_of(csv, name_b, b);
+	nc = rows_of(csv, "vmlinux-6.1.0-56-cloud-amd64", c);
+	printf("matrix: %zu rows from DWARF, %zu from pahole's BTF, %zu from amd64 BTF\n", na, nb, nc);
+	assert_true(na > 100);
+	assert_int_equal(na, nb);
+	assert_int_equal(na, nc);
+	for (i = 0, k = 0; i < na; i++) {
+		assert_string_equal(a[i].key, b[i].key);
+		if (strcmp(a[i].val, b[i].val)) {
+			fprintf(stderr, "%s: DWARF %s, pahole %s\n", a[i].key, a[i].val, b[i].val);
+			k++;
+		}
+	}
+	assert_int_equal(k, 0);
+	free(csv);
+}
+
+static void test_stripped(void **state)
+{
+	const char *c = getenv("UZ_CACHE");
+	struct uz_error err = { 0 };
+	struct uz_target *t = NULL;
+	char path[512], msg[1024];
+	struct stat st;
+
+	(void)state;
+	assert_non_null(c);
+	snprintf(path, sizeof(path), "%s/dbg/stripped-vmlinux-%s", c, release);
+	if (stat(path, &st)) {
+		fprintf(stderr, "missing %s: the dwarf_fetch fixture makes it\n", path);
+		fail();
+	}
+	assert_int_not_equal(uz_target_load(path, NULL, &t, &err), 0);
+	snprintf(msg, sizeof(msg), "%s: no BTF and no DWARF: a stripped vmlinux? use the -dbg package's /usr/lib/debug/boot/vmlinux-RELEASE",
+		 path);
+	assert_string_equal(err.msg, msg);
+}
+
 int main(int argc, char **argv)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dwarf),
-	};
+	const struct CMUnitTest dwarf[] = { cmocka_unit_test(test_dwarf) };
+	const struct CMUnitTest matrix[] = { cmocka_unit_test(test_matrix) };
+	const struct CMUnitTest stripped[] = { cmocka_unit_test(test_stripped) };
 
-	if (argc != 3 || (strcmp(argv[1], "two") && strcmp(argv[1], "pahole"))) {
-		fprintf(stderr, "usage: %s two|pahole RELEASE\n", argv[0]);
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s two|pahole|matrix|stripped RELEASE\n", argv[0]);
 		return 2;
 	}
 	mode = argv[1];
 	release = argv[2];
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (!strcmp(mode, "two") || !strcmp(mode, "pahole"))
+		return cmocka_run_group_tests(dwarf, NULL, NULL);
+	if (!strcmp(mode, "matrix"))
+		return cmocka_run_group_tests(matrix, NULL, NULL);
+	if (!strcmp(mode, "stripped"))
+		return cmocka_run_group_tests(stripped, NULL, NULL);
+	fprintf(stderr, "%s: unknown mode '%s'\n", argv[0], mode);
+	return 2;
 }
