@@ -201,6 +201,7 @@ static int collect_members(struct uz_dw_conv *c, Dwarf_Die *d, int depth, struct
 			   size_t *cnt, struct uz_error *err)
 {
 	struct member *m = NULL, *nm;
+	struct uz_dw_member um;
 	size_t n = 0, cap = 0;
 	Dwarf_Die ch;
 	int r = dwarf_child(d, &ch);
@@ -221,10 +222,13 @@ static int collect_members(struct uz_dw_conv *c, Dwarf_Die *d, int depth, struct
 			}
 			m = nm;
 		}
-		m[n].name = dwarf_diename(&ch);
-		r = uz_dw_member_bits(&ch, c->f->big_endian, &m[n].bit_off, &m[n].bit_size,
-				      c->f->name, err);
-		r = r ?: conv_ref(c, &ch, false, depth, &m[n].type, err);
+		r = uz_dw_member_read(&ch, c->f->big_endian, &um, c->f->name, err);
+		m[n].name = um.name;
+		m[n].bit_off = um.bit_off;
+		m[n].bit_size = um.bit_size;
+		m[n].type = 0;
+		if (!r && um.has_type)
+			r = conv(c, &um.type, false, depth + 1, &m[n].type, err);
 		if (r) {
 			free(m);
 			return r;

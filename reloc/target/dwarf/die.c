@@ -37,20 +37,55 @@ int uz_dw_type_ref(Dwarf_Die *die, Dwarf_Die *out, bool *has, const char *fname,
 	return 0;
 }
 
+/* The attributes of a member DIE, in one pass over them. */
+struct member_attrs {
+	Dwarf_Attribute loc, bit_off, data_bit_off, bit_size, byte_size, name, type;
+	unsigned int have;
+};
+
+enum { H_LOC = 1, H_BIT_OFF = 2, H_DATA_BIT_OFF = 4, H_BIT_SIZE = 8, H_BYTE_SIZE = 16,
+       H_NAME = 32, H_TYPE = 64 };
+
+static int member_attr(Dwarf_Attribute *a, void *arg)
+{
+	struct member_attrs *m = arg;
+
+	switch (dwarf_whatattr(a)) {
+	case DW_AT_data_member_location: m->loc = *a; m->have |= H_LOC; break;
+	case DW_AT_bit_offset: m->bit_off = *a; m->have |= H_BIT_OFF; break;
+	case DW_AT_data_bit_offset: m->data_bit_off = *a; m->have |= H_DATA_BIT_OFF; break;
+	case DW_AT_bit_size: m->bit_size = *a; m->have |= H_BIT_SIZE; break;
+	case DW_AT_byte_size: m->byte_size = *a; m->have |= H_BYTE_SIZE; break;
+	case DW_AT_name: m->name = *a; m->have |= H_NAME; break;
+	case DW_AT_type: m->type = *a; m->have |= H_TYPE; break;
+	default: break;
+	}
+	return DWARF_CB_OK;
+}
+
+static uint64_t udata_of(Dwarf_Attribute *a, bool have)
+{
+	Dwarf_Word w = 0;
+
+	if (!have || dwarf_formudata(a, &w))
+		return 0;
+	return w;
+}
+
 /* DW_AT_data_member_location: a constant, or (DWARF 2) an expression
  * DW_OP_plus_uconst N. */
-static int member_loc(Dwarf_Die *m, uint64_t *loc, const char *fname, struct uz_error *err)
+static int member_loc(Dwarf_Die *m, struct member_attrs *ma, uint64_t *loc, const char *fname,
+		      struct uz_error *err)
 {
-	Dwarf_Attribute a;
 	Dwarf_Op *ops;
 	size_t n;
 
 	*loc = 0;
-	if (!dwarf_attr(m, DW_AT_data_member_location, &a))
+	if (!(ma->have & H_LOC))
 		return 0;
-	if (!dwarf_formudata(&a, loc))
+	if (!dwarf_formudata(&ma->loc, loc))
 		return 0;
-	if (dwarf_getlocation(&a, &ops, &n) == 0 && n == 1 && ops[0].atom == DW_OP_plus_uconst) {
+	if (dwarf_getlocation(&ma->loc, &ops, &n) == 0 && n == 1 && ops[0].atom == DW_OP_plus_uconst) {
 		*loc = ops[0].number;
 		return 0;
 	}
@@ -58,50 +93,55 @@ static int member_loc(Dwarf_Die *m, uint64_t *loc, const char *fname, struct uz_
 			  fname, (unsigned long long)dwarf_dieoffset(m));
 }
 
-int uz_dw_member_bits(Dwarf_Die *m, bool big_endian, uint64_t *bit_off, uint32_t *bit_size,
-		      const char *fname, struct uz_error *err)
+int uz_dw_member_read(Dwarf_Die *m, bool big_endian, struct uz_dw_member *out, const char *fname,
+		      struct uz_error *err)
 {
-	uint64_t loc, v, bsz = 0, storage = 0;
-	Dwarf_Attribute a;
+	struct member_attrs ma;
+	uint64_t loc, bsz, storage;
 	Dwarf_Sword legacy;
-	Dwarf_Die t;
-	bool has;
 	int r;
 
-	*bit_size = 0;
-	if (uz_dw_udata(m, DW_AT_bit_size, &bsz))
-		*bit_size = (uint32_t)bsz;
-	if (uz_dw_udata(m, DW_AT_data_bit_offset, &v)) {
-		*bit_off = v;
+	ma.have = 0;
+	if (dwarf_getattrs(m, member_attr, &ma, 0) != 1)
+		return uz_err_set(err, -EINVAL, "%s: the member DIE at .debug_info offset 0x%llx is unreadable: %s",
+				  fname, (unsigned long long)dwarf_dieoffset(m), dwarf_errmsg(-1));
+	out->name = ma.have & H_NAME ? dwarf_formstring(&ma.name) : NULL;
+	out->has_type = false;
+	if (ma.have & H_TYPE) {
+		if (!dwarf_formref_die(&ma.type, &out->type))
+			return uz_err_set(err, -EINVAL, "%s: the DIE at .debug_info offset 0x%llx references a type that does not exist (outside its unit or the section: %s): corrupt or truncated DWARF",
+					  fname, (unsigned long long)dwarf_dieoffset(m), dwarf_errmsg(-1));
+		out->has_type = true;
+	}
+	bsz = udata_of(&ma.bit_size, ma.have & H_BIT_SIZE);
+	out->bit_size = (uint32_t)bsz;
+	if (ma.have & H_DATA_BIT_OFF) {
+		out->bit_off = udata_of(&ma.data_bit_off, true);
 		return 0;
 	}
-	r = member_loc(m, &loc, fname, err);
+	r = member_loc(m, &ma, &loc, fname, err);
 	if (r)
 		return r;
-	*bit_off = loc * 8;
-	if (!bsz || !dwarf_attr(m, DW_AT_bit_offset, &a))
+	out->bit_off = loc * 8;
+	if (!bsz || !(ma.have & H_BIT_OFF))
 		return 0;
-	if (dwarf_formsdata(&a, &legacy))
+	if (dwarf_formsdata(&ma.bit_off, &legacy))
 		return uz_err_set(err, -EINVAL, "%s: the member DIE at .debug_info offset 0x%llx has an unreadable bit_offset",
 				  fname, (unsigned long long)dwarf_dieoffset(m));
 	if (big_endian) {
-		*bit_off = loc * 8 + (uint64_t)legacy;
+		out->bit_off = loc * 8 + (uint64_t)legacy;
 		return 0;
 	}
 	/* Little endian: DW_AT_bit_offset counts from the most significant
 	 * bit of the storage unit (DW_AT_byte_size, else the type's size). */
-	if (!uz_dw_udata(m, DW_AT_byte_size, &storage)) {
-		r = uz_dw_type_ref(m, &t, &has, fname, err);
-		if (r)
-			return r;
-		if (has) {
-			Dwarf_Word w;
+	storage = udata_of(&ma.byte_size, ma.have & H_BYTE_SIZE);
+	if (!(ma.have & H_BYTE_SIZE) && out->has_type) {
+		Dwarf_Word w;
 
-			if (dwarf_aggregate_size(&t, &w) == 0)
-				storage = w;
-		}
+		if (dwarf_aggregate_size(&out->type, &w) == 0)
+			storage = w;
 	}
-	*bit_off = loc * 8 + storage * 8 - (uint64_t)legacy - bsz;
+	out->bit_off = loc * 8 + storage * 8 - (uint64_t)legacy - bsz;
 	return 0;
 }
 

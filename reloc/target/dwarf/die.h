@@ -5,9 +5,16 @@
 
 #include "target/dwarf/dwarf.h"
 
-/* Bit offset and bitfield size (0: not a bitfield) of a member DIE. */
-int uz_dw_member_bits(Dwarf_Die *m, bool big_endian, uint64_t *bit_off, uint32_t *bit_size,
-		      const char *fname, struct uz_error *err);
+/* A member DIE, read in one pass over its attributes. */
+struct uz_dw_member {
+	const char *name;   /* NULL: anonymous */
+	Dwarf_Die type;     /* valid when has_type */
+	bool has_type;
+	uint64_t bit_off;
+	uint32_t bit_size;  /* 0: not a bitfield */
+};
+int uz_dw_member_read(Dwarf_Die *m, bool big_endian, struct uz_dw_member *out, const char *fname,
+		      struct uz_error *err);
 /* Element count of a subrange DIE; 0 for flexible or variable arrays. */
 uint32_t uz_dw_subrange_count(Dwarf_Die *sr);
 /* Is the enumeration DIE signed (signed underlying type, else a negative value)? */

@@ -80,8 +80,7 @@ static int cmp_members(struct uz_dw_same *s, Dwarf_Die *a, Dwarf_Die *b, int dep
 	int ra = dwarf_child(a, &ma), rb = dwarf_child(b, &mb), r;
 
 	for (;;) {
-		uint64_t oa, ob;
-		uint32_t sa, sb;
+		struct uz_dw_member xa, xb;
 
 		while (ra == 0 && dwarf_tag(&ma) != DW_TAG_member)
 			ra = dwarf_siblingof(&ma, &ma);
@@ -89,18 +88,20 @@ static int cmp_members(struct uz_dw_same *s, Dwarf_Die *a, Dwarf_Die *b, int dep
 			rb = dwarf_siblingof(&mb, &mb);
 		if (ra || rb)
 			return ra == rb;
-		if (!names_eq(&ma, &mb))
-			return 0;
-		r = uz_dw_member_bits(&ma, s->big_endian, &oa, &sa, s->fname, err);
+		r = uz_dw_member_read(&ma, s->big_endian, &xa, s->fname, err);
 		if (!r)
-			r = uz_dw_member_bits(&mb, s->big_endian, &ob, &sb, s->fname, err);
+			r = uz_dw_member_read(&mb, s->big_endian, &xb, s->fname, err);
 		if (r)
 			return r;
-		if (oa != ob || sa != sb)
+		if (xa.bit_off != xb.bit_off || xa.bit_size != xb.bit_size ||
+		    xa.has_type != xb.has_type || !xa.name != !xb.name ||
+		    (xa.name && xa.name != xb.name && strcmp(xa.name, xb.name)))
 			return 0;
-		r = cmp_ref(s, &ma, &mb, false, depth, err);
-		if (r <= 0)
-			return r;
+		if (xa.has_type) {
+			r = cmp(s, &xa.type, &xb.type, false, depth + 1, err);
+			if (r <= 0)
+				return r;
+		}
 		ra = dwarf_siblingof(&ma, &ma);
 		rb = dwarf_siblingof(&mb, &mb);
 	}
