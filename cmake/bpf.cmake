@@ -1,12 +1,13 @@
-# uz_bpf_object(NAME SRC [ENDIAN bpfel|bpfeb] [ARCH x86|s390|...] [INCLUDES dir...] [DEPENDS f...])
-# Compiles one .bpf.c into ${CMAKE_CURRENT_BINARY_DIR}/NAME.o with the BPF
+# uz_bpf_object(NAME SRC [ENDIAN bpfel|bpfeb] [ARCH x86|s390|...] [OUTPUT FILE]
+#                [INCLUDES dir...] [DEPENDS f...])
+# Compiles one .bpf.c into ${CMAKE_CURRENT_BINARY_DIR}/NAME.o (or OUTPUT) with the BPF
 # clang and sets UZ_BPF_OBJ_<NAME> to its path. Adds it to target bpf_objects.
 if(NOT TARGET bpf_objects)
   add_custom_target(bpf_objects ALL)
 endif()
 
 function(uz_bpf_object name src)
-  cmake_parse_arguments(A "" "ENDIAN;ARCH" "INCLUDES;DEPENDS;DEFINES" ${ARGN})
+  cmake_parse_arguments(A "" "ENDIAN;ARCH;OUTPUT" "INCLUDES;DEPENDS;DEFINES" ${ARGN})
   if(NOT A_ENDIAN)
     set(A_ENDIAN bpfel)
   endif()
@@ -14,6 +15,11 @@ function(uz_bpf_object name src)
     set(A_ARCH x86)
   endif()
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}.o)
+  if(A_OUTPUT)
+    set(out ${A_OUTPUT})
+    get_filename_component(_outdir ${out} DIRECTORY)
+    file(MAKE_DIRECTORY ${_outdir})
+  endif()
   set(incs -I${PROJECT_SOURCE_DIR}/uapi -I/usr/include/${CMAKE_LIBRARY_ARCHITECTURE})
   foreach(d ${A_INCLUDES})
     list(APPEND incs -I${d})

@@ -32,8 +32,8 @@ static const char *release, *mode;
 static const char *const objects[] = {
 	"samples/dropmon.o", "samples/lo_filter.o", "samples/writesize.o",
 	"samples/iolatency.o", "samples/proctop.o",
-	"samples/dropmon_eb.o", "samples/lo_filter_eb.o", "samples/writesize_eb.o",
-	"samples/iolatency_eb.o", "samples/proctop_eb.o",
+	"samples/bpfeb/dropmon.o", "samples/bpfeb/lo_filter.o", "samples/bpfeb/writesize.o",
+	"samples/bpfeb/iolatency.o", "samples/bpfeb/proctop.o",
 	"tests/bpf/ambig.o", "tests/bpf/be.o", "tests/bpf/direct.o", "tests/bpf/fields.o",
 	"tests/bpf/types.o", "tests/reloc/reloc_basic.o", "tests/matrix/matrix_prog.o",
 	"tests/matrix/matrix_guarded.o", "tests/matrix/matrix_unguarded.o",

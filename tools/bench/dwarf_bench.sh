@@ -31,11 +31,11 @@ vm=${vm:-$cache/dbg/vmlinux-6.1.0-50-s390x}
 [ -x /usr/bin/time ] || { echo "dwarf_bench: /usr/bin/time (package time) is needed" >&2; exit 2; }
 command -v pahole >/dev/null || { echo "dwarf_bench: pahole (dwarves) is needed" >&2; exit 2; }
 uz="$build/userize"
-sfx=""
-if [ "$(od -An -tx1 -j5 -N1 "$vm" | tr -d ' ')" = 02 ]; then sfx=_eb; fi
+sub=""
+if [ "$(od -An -tx1 -j5 -N1 "$vm" | tr -d ' ')" = 02 ]; then sub=bpfeb/; fi
 objs=()
 for s in dropmon lo_filter writesize iolatency proctop; do
-	objs+=("$build/samples/$s$sfx.o")
+	objs+=("$build/samples/$sub$s.o")
 done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
