@@ -12,7 +12,7 @@ cd "$top"
 PKGS=(build-essential cmake pkg-config git ca-certificates
       clang-19 llvm-19 libbpf-dev libelf-dev libdw-dev libcmocka-dev
       zlib1g-dev liblzma-dev liblz4-dev libzstd-dev
-      bpftool dwarves iproute2 qemu-system-x86 busybox-static lz4 zstd xz-utils cpio kmod)
+      bpftool dwarves time bc iproute2 qemu-system-x86 busybox-static lz4 zstd xz-utils cpio kmod)
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then

@@ -188,8 +188,8 @@ static int load(const char *path, const void *data, size_t len,
 
 		uz_kinfo_running(rel, bid);
 		if (!(mask & UZ_SOURCE_BTF) && !access(UZ_SYSFS_VMLINUX, R_OK))
-			return uz_err_set(err, -ENOENT, "the running kernel %s: the allowed sources (%s) have nothing for it (its BTF at %s is not allowed)",
-					  rel, uz_source_kind_name(mask), UZ_SYSFS_VMLINUX);
+			return uz_err_set(err, -ENOENT, "the running kernel %s: the allowed sources (%s) have nothing for it: no debug vmlinux at /usr/lib/debug/boot/vmlinux-%s or under /usr/lib/debug/.build-id (install linux-image-%s-dbg), and its BTF at %s is not allowed",
+					  rel, uz_source_kind_name(mask), rel, rel, UZ_SYSFS_VMLINUX);
 		return uz_err_set(err, -ENOENT, "the running kernel %s has no BTF (%s is missing) and no debug vmlinux at /usr/lib/debug/boot/vmlinux-%s or under /usr/lib/debug/.build-id; install linux-image-%s-dbg or give a target",
 				  rel, UZ_SYSFS_VMLINUX, rel, rel);
 	}

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -496,6 +497,36 @@ static void test_bad_references(void **state)
 	free(d);
 }
 
+/* The running kernel from DWARF: its debug vmlinux by release (or build
+ * id), else one message saying where it was looked for. */
+static void test_running(void **state)
+{
+	struct uz_target_opts o = { .sz = sizeof(o), .sources = UZ_SOURCE_DWARF };
+	struct uz_error err = { 0 };
+	struct uz_target *t = NULL;
+	char path[512], msg[1024];
+	struct utsname u;
+	struct stat st;
+	int r;
+
+	(void)state;
+	assert_int_equal(uname(&u), 0);
+	snprintf(path, sizeof(path), "/usr/lib/debug/boot/vmlinux-%s", u.release);
+	r = uz_target_load(NULL, &o, &t, &err);
+	if (!stat(path, &st)) {
+		assert_int_equal(r, 0);
+		assert_int_equal(uz_target_provenance(t)->source, UZ_SOURCE_DWARF);
+		assert_string_equal(uz_target_provenance(t)->release, u.release);
+		uz_target_free(t);
+		return;
+	}
+	assert_int_not_equal(r, 0);
+	assert_true(access("/sys/kernel/btf/vmlinux", R_OK) == 0); /* this machine's case */
+	snprintf(msg, sizeof(msg), "the running kernel %s: the allowed sources (dwarf) have nothing for it: no debug vmlinux at /usr/lib/debug/boot/vmlinux-%s or under /usr/lib/debug/.build-id (install linux-image-%s-dbg), and its BTF at /sys/kernel/btf/vmlinux is not allowed",
+		 u.release, u.release, u.release);
+	assert_string_equal(err.msg, msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_stripped),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_bad_references),
+		cmocka_unit_test(test_running),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
