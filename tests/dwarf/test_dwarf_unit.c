@@ -297,6 +297,8 @@ static void test_duplicates(void **state)
 	uz_target_free(dw);
 }
 
+static uint8_t *slurp(const char *path, size_t *len);
+
 /* auto prefers .BTF; --target-format dwarf reads DWARF even then. */
 static void test_auto(void **state)
 {
@@ -317,6 +319,26 @@ static void test_auto(void **state)
 	t = dw_load(prog, 0, NULL, 0);
 	assert_int_equal(uz_target_provenance(t)->source, UZ_SOURCE_DWARF);
 	uz_target_free(t);
+	/* From memory: the bytes may go away after the load, types come later. */
+	{
+		struct uz_error err = { 0 };
+		const char *name = "uzt_node";
+		const struct btf *b;
+		size_t len;
+		uint8_t *d = slurp(prog, &len);
+		int id;
+
+		assert_int_equal(uz_target_load_mem(d, len, NULL, &t, &err), 0);
+		memset(d, 0, len);
+		free(d);
+		assert_int_equal(uz_target_provenance(t)->source, UZ_SOURCE_DWARF);
+		assert_int_equal(uz_target_need_types(t, &name, 1, &err), 0);
+		b = uz_target_btf(t);
+		id = btf__find_by_name_kind(b, "uzt_node", BTF_KIND_STRUCT);
+		assert_true(id > 0);
+		assert_int_equal(btf__type_by_id(b, (uint32_t)id)->size, 16);
+		uz_target_free(t);
+	}
 }
 
 static void expect_load_error(const char *path, const char *name, const char *msg)

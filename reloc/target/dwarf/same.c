@@ -207,6 +207,7 @@ static int cmp(struct uz_dw_same *s, Dwarf_Die *a, Dwarf_Die *b, bool ptr, int d
 	Dwarf_Off oa = dwarf_dieoffset(a), ob = dwarf_dieoffset(b);
 	uint64_t key = oa << 32 | ob;
 	uint32_t v;
+	bool memo;
 	int tag, r;
 
 	if (oa == ob)
@@ -214,11 +215,16 @@ static int cmp(struct uz_dw_same *s, Dwarf_Die *a, Dwarf_Die *b, bool ptr, int d
 	if (depth > UZ_DW_MAX_DEPTH)
 		return uz_err_set(err, -ELOOP, "%s: type references nest deeper than %d at .debug_info offset 0x%llx: a DIE reference loop",
 				  s->fname, UZ_DW_MAX_DEPTH, (unsigned long long)oa);
-	if (uz_dw_map_get(&s->memo[ptr], key, &v))
-		return v == 1;
 	tag = dwarf_tag(a);
+	/* Only types with parts are worth remembering: a base type, pointer
+	 * or qualifier is compared again faster than looked up. */
+	memo = tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
+	       tag == DW_TAG_enumeration_type || tag == DW_TAG_array_type ||
+	       tag == DW_TAG_subroutine_type;
+	if (memo && uz_dw_map_get(&s->memo[ptr], key, &v))
+		return v == 1;
 	r = tag == dwarf_tag(b) ? cmp_tag(s, a, b, tag, ptr, depth, err) : 0;
-	if (r < 0)
+	if (r < 0 || !memo)
 		return r;
 	if (uz_dw_map_put(&s->memo[ptr], key, r ? 1 : 2))
 		return uz_err_set(err, -ENOMEM, "out of memory");

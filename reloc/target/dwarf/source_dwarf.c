@@ -29,6 +29,7 @@ struct dw_state {
 	struct uz_dw_same *same; /* comparison memo, kept across need() calls */
 	struct dw_root *roots;
 	size_t cnt, cap;
+	uint8_t *copy;           /* uz_target_load_mem: the bytes, kept for later need() */
 };
 
 /* The sections that decide: .BTF and .debug_info (or .zdebug_info). */
@@ -221,7 +222,14 @@ static int dwarf_open(struct uz_target *t, const struct uz_source_input *in,
 	s->same = uz_dw_same_new();
 	if (!s->same)
 		return uz_err_set(err, -ENOMEM, "out of memory");
-	r = uz_dw_file_open(&s->f, t->name, in->path, in->data, in->len, err);
+	if (in->data) {
+		/* The input is only borrowed for open(); libdw reads it later. */
+		s->copy = malloc(in->len ? in->len : 1);
+		if (!s->copy)
+			return uz_err_set(err, -ENOMEM, "out of memory");
+		memcpy(s->copy, in->data, in->len);
+	}
+	r = uz_dw_file_open(&s->f, t->name, in->path, s->copy, in->len, err);
 	if (r)
 		return r;
 	r = set_provenance(t, s, in->path);
@@ -250,6 +258,7 @@ static void dwarf_release(struct uz_target *t)
 	}
 	free(s->roots);
 	uz_dw_same_free(s->same);
+	free(s->copy);
 	free(s);
 	t->src_state = NULL;
 }
