@@ -188,6 +188,10 @@ fetch_dbg_deb() {
 	[ -z "$deb_path" ] || return 0
 	set_apt_opts "$arch" "$suite"
 	[ -n "$apt_err" ] || { apt_err=$(mktemp); trap 'rm -f "$apt_err"' EXIT; }
+	if [ ${#apt_opts[@]} -eq 0 ]; then
+		fetch_deb "$pkg" # the machine's own suite and architecture
+		return 0
+	fi
 	(cd "$cache/debs" && apt-get download -q "${apt_opts[@]}" "$pkg" >/dev/null 2>"$apt_err") ||
 		die "cannot fetch package '$pkg' ($suite/$arch): $(tail -n2 "$apt_err")"
 	deb_path=$(cached_deb "$pkg")
