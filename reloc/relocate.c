@@ -398,9 +398,10 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 			return e;
 		if (e)
 			return fail(r, rel, msg);
-		if (cr->kind == UZ_TYPE_ID_TARGET && !res.poison &&
+		if (cr->kind == UZ_TYPE_ID_TARGET && !res.poison && r->target_type_id &&
 		    c->tgt->prov.source == UZ_SOURCE_DWARF) {
-			/* The value is an id in the kernel's own BTF; DWARF has none. */
+			/* The value is an id in the kernel's own BTF; DWARF has none.
+			 * (No match gives 0 from either source: no such type.) */
 			res.poison = true;
 			snprintf(msg, sizeof(msg),
 				 "target_type_id: %s is read from DWARF, and the value would be a type id in the kernel's own BTF, which DWARF does not have; the instruction is poisoned (bpf_core_type_exists/bpf_core_type_size work on DWARF targets; a kernel BTF target gives the id)",

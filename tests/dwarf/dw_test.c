@@ -78,7 +78,8 @@ static bool rec_same(const struct uz_record *x, const struct uz_record *y)
 	       !strcmp(x->section, y->section) && x->insn == y->insn;
 }
 
-/* Instruction @i of section @sec differs, unless a kind-7 record owns it. */
+/* Instructions of section @sec: identical, except those of target_type_id
+ * records that matched a type (poisoned from DWARF). */
 static void compare_insns(const char *obj, struct uz_relocation *ra, struct uz_relocation *rb,
 			  const char *sec, struct dw_cmp *c)
 {
@@ -97,7 +98,7 @@ static void compare_insns(const char *obj, struct uz_relocation *ra, struct uz_r
 		for (k = 0; k < n; k++) {
 			const struct uz_record *r = uz_relocation_record(ra, k);
 
-			if (r->kind == UZ_TYPE_ID_TARGET && !strcmp(r->section, sec) &&
+			if (r->kind == UZ_TYPE_ID_TARGET && r->target_type_id && !strcmp(r->section, sec) &&
 			    (r->insn == i || r->insn + 1 == i))
 				k7 = true;
 		}
@@ -130,7 +131,7 @@ void dw_compare_object(const char *obj, struct uz_target *a, struct uz_target *b
 		const struct uz_record *y = uz_relocation_record(rb, i);
 
 		c->records++;
-		if (x->kind == UZ_TYPE_ID_TARGET && x->result == UZ_RESULT_OK) {
+		if (x->kind == UZ_TYPE_ID_TARGET && x->result == UZ_RESULT_OK && x->target_type_id) {
 			c->kind7++;
 			if (y->result != UZ_RESULT_POISONED ||
 			    !strstr(y->message, "a type id in the kernel's own BTF, which DWARF does not have")) {

@@ -24,8 +24,8 @@ struct dw_cmp {
 /*
  * Relocate @obj against @a (the reference) and @b (DWARF): every record
  * must agree in result, values and target spec, every instruction must be
- * identical, except target_type_id records, which @b must poison with its
- * message. Counts into @c; each mismatch is printed.
+ * identical, except target_type_id records that matched a type, which @b
+ * must poison with its message (no match is 0 from both). Counts into @c; each mismatch is printed.
  */
 void dw_compare_object(const char *obj, struct uz_target *a, struct uz_target *b,
 		       struct dw_cmp *c);
