@@ -213,6 +213,13 @@ static void poison_target_id(const struct uz_target *t, const struct uz_record *
 			     struct uz_relo_res *res, char *msg, size_t msz)
 {
 	res->poison = true;
+	if (t->prov.source == UZ_SOURCE_DWARF) {
+		/* (No match gives 0 from either source: no such type.) */
+		snprintf(msg, msz,
+			 "target_type_id: %s is read from DWARF, and the value would be a type id in the kernel's own BTF, which DWARF does not have; the instruction is poisoned (bpf_core_type_exists/bpf_core_type_size work on DWARF targets; a kernel BTF target gives the id)",
+			 t->name);
+		return;
+	}
 	snprintf(msg, msz, "target_type_id of %s: the types of %s come from the %s source, whose type ids are not the running kernel's, so the id would be wrong; the instruction is poisoned: load against the kernel's own BTF to use bpf_core_type_id_kernel()",
 		 *r->target_type ? r->target_type : "the type", t->name,
 		 uz_source_kind_name(t->prov.source));
@@ -613,105 +620,150 @@ out:
 
 /* ---- driver ------------------------------------------------------------ */
 
-static void free_owned(char **owned, size_t cnt)
+/* Lazy target sources convert only what is asked for: the names every
+ * record's root type is looked up under, plus "tracepoint:SYS/EVENT=NAME"
+ * for each userize:tracepoint tag (owned here). */
+struct name_list {
+	const char **names;
+	size_t cnt, cap;
+	char **owned;
+	size_t owned_cnt;
+};
+
+static void name_list_free(struct name_list *l)
 {
 	size_t i;
 
-	for (i = 0; i < cnt; i++)
-		free(owned[i]);
-	free(owned);
+	for (i = 0; i < l->owned_cnt; i++)
+		free(l->owned[i]);
+	free(l->owned);
+	free(l->names);
 }
 
-/* "tracepoint:SYS/EVENT=KERNELNAME" for each userize:tracepoint tag of @root. */
-static int tracepoint_names(struct reloc_ctx *c, uint32_t root, const char ***names, size_t *cnt,
-			    size_t *cap, char ***owned, size_t *owned_cnt)
+static int name_push(struct name_list *l, const char *s)
+{
+	if (l->cnt == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		const char **nn = realloc(l->names, cap * sizeof(*nn));
+
+		if (!nn)
+			return -ENOMEM;
+		l->names = nn;
+		l->cap = cap;
+	}
+	l->names[l->cnt++] = s;
+	return 0;
+}
+
+static int tracepoint_names(struct reloc_ctx *c, uint32_t root, struct name_list *l)
 {
 	const struct uz_type_tags *tt = c->use_tags ? uz_tags_of(&c->tags, root) : NULL;
 	size_t i, len;
 	char *s, **no;
-	const char **nn;
 
 	for (i = 0; tt && tt->kernel_cnt && i < tt->tracepoint_cnt; i++) {
 		len = strlen("tracepoint:") + strlen(tt->tracepoint[i]) + strlen(tt->kernel[0]) + 2;
 		s = malloc(len);
-		no = realloc(*owned, (*owned_cnt + 1) * sizeof(*no));
+		no = realloc(l->owned, (l->owned_cnt + 1) * sizeof(*no));
 		if (no)
-			*owned = no;
+			l->owned = no;
 		if (!s || !no) {
 			free(s);
 			return -ENOMEM;
 		}
 		snprintf(s, len, "tracepoint:%s=%s", tt->tracepoint[i], tt->kernel[0]);
-		no[(*owned_cnt)++] = s;
-		if (*cnt == *cap) {
-			*cap = *cap ? *cap * 2 : 32;
-			nn = realloc(*names, *cap * sizeof(*nn));
-			if (!nn)
-				return -ENOMEM;
-			*names = nn;
-		}
-		(*names)[(*cnt)++] = s;
+		l->owned[l->owned_cnt++] = s;
+		if (name_push(l, s))
+			return -ENOMEM;
 	}
 	return 0;
 }
 
-/* Lazy target sources convert only what is asked for: ask for every name
- * the records' root types are looked up under, once, before resolving. */
-static int need_root_names(struct reloc_ctx *c, struct uz_error *err)
+static int collect_root_names(struct reloc_ctx *c, struct name_list *l)
 {
 	const struct uz_object *obj = c->obj;
-	const char **names = NULL, *alt[MAX_ALT];
-	size_t cnt = 0, cap = 0, s, i, k, n, owned_cnt = 0;
-	char **owned = NULL;
-	bool *seen;
-	int e;
+	const char *alt[MAX_ALT];
+	size_t s, i, k, n;
+	bool *seen = calloc(c->local_cnt, sizeof(*seen));
+	int e = 0;
 
-	if (!c->tgt->src || !c->tgt->src->need)
-		return 0;
-	seen = calloc(c->local_cnt, sizeof(*seen));
 	if (!seen)
-		return uz_err_set(err, -ENOMEM, "out of memory");
-	for (s = 0; s < obj->ext.core_sec_cnt; s++) {
+		return -ENOMEM;
+	for (s = 0; !e && s < obj->ext.core_sec_cnt; s++) {
 		const struct uz_core_sec *cs = &obj->ext.core_secs[s];
 
-		for (i = 0; i < cs->rec_cnt; i++) {
+		for (i = 0; !e && i < cs->rec_cnt; i++) {
 			uint32_t root = cs->recs[i].type_id;
 
 			if (root == 0 || root >= c->local_cnt || seen[root])
 				continue;
 			seen[root] = true;
-			e = tracepoint_names(c, root, &names, &cnt, &cap, &owned, &owned_cnt);
-			if (e) {
-				free(names);
-				free(seen);
-				free_owned(owned, owned_cnt);
-				return uz_err_set(err, -ENOMEM, "out of memory");
-			}
-			n = root_names(c, root, alt, MAX_ALT);
-			for (k = 0; k < n; k++) {
-				if (!alt[k] || !*alt[k])
-					continue;
-				if (cnt == cap) {
-					const char **nn;
-
-					cap = cap ? cap * 2 : 32;
-					nn = realloc(names, cap * sizeof(*nn));
-					if (!nn) {
-						free(names);
-						free(seen);
-						free_owned(owned, owned_cnt);
-						return uz_err_set(err, -ENOMEM, "out of memory");
-					}
-					names = nn;
-				}
-				names[cnt++] = alt[k];
-			}
+			e = tracepoint_names(c, root, l);
+			n = e ? 0 : root_names(c, root, alt, MAX_ALT);
+			for (k = 0; !e && k < n; k++)
+				if (alt[k] && *alt[k])
+					e = name_push(l, alt[k]);
 		}
 	}
-	e = uz_target_need(c->tgt, names, cnt, err);
-	free(names);
 	free(seen);
-	free_owned(owned, owned_cnt);
+	return e;
+}
+
+static int need_root_names(struct reloc_ctx *c, struct uz_error *err)
+{
+	struct name_list l = { 0 };
+	int e;
+
+	if (!c->tgt->src || !c->tgt->src->need)
+		return 0;
+	if (collect_root_names(c, &l)) {
+		name_list_free(&l);
+		return uz_err_set(err, -ENOMEM, "out of memory");
+	}
+	e = uz_target_need(c->tgt, l.names, l.cnt, err);
+	name_list_free(&l);
+	return e;
+}
+
+int uz_target_need_objects(struct uz_target *tgt, const struct uz_object *const *objs,
+			   size_t cnt, const struct uz_reloc_opts *opts, struct uz_error *err)
+{
+	struct name_list l = { 0 };
+	struct reloc_ctx *cs;
+	size_t i;
+	int e = 0;
+
+	if (!tgt || (cnt && !objs))
+		return uz_err_set(err, -EINVAL, "uz_target_need_objects: NULL argument");
+	e = UZ_OPTS_CHECK(opts, uz_reloc_opts, err);
+	if (e || !tgt->src || !tgt->src->need)
+		return e;
+	/* The names point into each object's BTF and tags: keep all until
+	 * the target has them. */
+	cs = calloc(cnt ? cnt : 1, sizeof(*cs));
+	if (!cs)
+		return uz_err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; !e && i < cnt; i++) {
+		struct reloc_ctx *c = &cs[i];
+
+		c->obj = objs[i];
+		c->tgt = tgt;
+		c->use_tags = !UZ_OPTS_GET(opts, no_userize_tags, false);
+		c->local_cnt = btf__type_cnt(objs[i]->btf);
+		if (c->use_tags && uz_tags_build(&c->tags, objs[i]->btf, err)) {
+			e = uz_err_prefix(err, "%s", objs[i]->name);
+			c->use_tags = false;
+			break;
+		}
+		if (collect_root_names(c, &l))
+			e = uz_err_set(err, -ENOMEM, "out of memory");
+	}
+	if (!e)
+		e = uz_target_need(tgt, l.names, l.cnt, err);
+	for (i = 0; i < cnt; i++)
+		uz_tags_free(&cs[i].tags);
+	free(cs);
+	name_list_free(&l);
 	return e;
 }
 

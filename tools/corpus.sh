@@ -10,6 +10,10 @@
 #       into CACHE/btf-ARCH, with apt lists of that architecture
 #   tools/corpus.sh list [--cache DIR] [--arch ARCH]
 #       print RELEASE<TAB>PATH for every BTF already extracted
+#   tools/corpus.sh dbg [--cache DIR]
+#       download the -dbg packages of tools/corpus-dbg.list (any arch,
+#       bookworm or bullseye) and extract their vmlinux into
+#       CACHE/dbg/vmlinux-RELEASE, print RELEASE<TAB>PATH
 #
 # CACHE defaults to ${UZ_CACHE:-$HOME/.cache/userize}. `apt-get update` runs
 # only when a download fails. Any package that cannot be fetched or has no
@@ -31,7 +35,7 @@ die() {
 }
 
 usage() {
-	sed -n '3,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '3,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 list_file() {
@@ -173,8 +177,101 @@ cmd_list() {
 	done
 }
 
+# The mirror the machine's own Debian sources use (deb822 or one-line).
+debian_mirror() {
+	local m
+	m=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list \
+		/etc/apt/sources.list.d/*.list 2>/dev/null | grep -oE 'https?://[^ ]+/debian/?' |
+		grep -v security | head -n1) || true
+	echo "${m:-http://deb.debian.org/debian}"
+}
+
+# apt options for ARCH/SUITE: a private lists directory under the cache,
+# and for another suite a private sources list, so the machine's own apt
+# state is never touched.
+apt_opts=()
+set_apt_opts() {
+	local arch=$1 suite=$2 native dir m
+	native=$(dpkg --print-architecture)
+	apt_opts=()
+	[ "$arch" = "$native" ] && [ "$suite" = bookworm ] && return 0
+	dir="$cache/apt/$suite-$arch"
+	mkdir -p "$dir/lists/partial"
+	apt_opts=(-oAPT::Architecture="$arch" -oAPT::Architectures="$arch"
+		  -oDir::State::Lists="$dir/lists")
+	if [ "$suite" != bookworm ]; then
+		m=$(debian_mirror)
+		printf 'deb %s %s main\ndeb %s-security %s-security main\n' \
+			"${m%/}" "$suite" "${m%/}" "$suite" > "$dir/sources.list"
+		apt_opts+=(-oDir::Etc::SourceList="$dir/sources.list" -oDir::Etc::SourceParts=/dev/null)
+	fi
+	if [ ! -e "$dir/updated" ]; then
+		echo "corpus: apt-get update for $suite/$arch (lists in $dir)" >&2
+		apt-get update -q "${apt_opts[@]}" >/dev/null 2>&1 ||
+			die "apt-get update for $suite/$arch failed (are you root?)"
+		touch "$dir/updated"
+	fi
+}
+
+fetch_dbg_deb() {
+	local pkg=$1 arch=$2 suite=$3
+	deb_path=$(cached_deb "$pkg")
+	[ -z "$deb_path" ] || return 0
+	set_apt_opts "$arch" "$suite"
+	[ -n "$apt_err" ] || { apt_err=$(mktemp); trap 'rm -f "$apt_err"' EXIT; }
+	if [ ${#apt_opts[@]} -eq 0 ]; then
+		fetch_deb "$pkg" # the machine's own suite and architecture
+		return 0
+	fi
+	(cd "$cache/debs" && apt-get download -q "${apt_opts[@]}" "$pkg" >/dev/null 2>"$apt_err") ||
+		die "cannot fetch package '$pkg' ($suite/$arch): $(tail -n2 "$apt_err")"
+	deb_path=$(cached_deb "$pkg")
+	[ -n "$deb_path" ] || die "cannot fetch package '$pkg': apt-get download left no .deb"
+}
+
+# Only the vmlinux member of the package, into CACHE/dbg/vmlinux-RELEASE.
+extract_vmlinux() {
+	local pkg=$1 deb=$2 rel out tmp
+	rel=$(pkg_release "$pkg")
+	out="$cache/dbg/vmlinux-$rel"
+	if [ -s "$out" ] && [ "$out" -nt "$deb" ]; then
+		printf '%s\t%s\n' "$rel" "$out"
+		return 0
+	fi
+	tmp=$(mktemp -d "$cache/dbg/.x.XXXXXX")
+	if ! dpkg-deb --fsys-tarfile "$deb" |
+		tar -x -C "$tmp" "./usr/lib/debug/boot/vmlinux-$rel" 2>/dev/null; then
+		rm -rf "$tmp"
+		die "package '$pkg': no usr/lib/debug/boot/vmlinux-$rel in $deb"
+	fi
+	mv -f "$tmp/usr/lib/debug/boot/vmlinux-$rel" "$out"
+	touch "$out" # newer than the .deb: extracted once
+	rm -rf "$tmp"
+	printf '%s\t%s\n' "$rel" "$out"
+}
+
+cmd_dbg() {
+	local pkg arch suite
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--cache) [ $# -ge 2 ] || die "--cache needs a directory"; cache=$2; shift 2 ;;
+		--cache=*) cache=${1#--cache=}; shift ;;
+		-h|--help) usage; exit 0 ;;
+		*) die "unknown argument '$1'" ;;
+		esac
+	done
+	mkdir -p "$cache/debs" "$cache/dbg"
+	while read -r pkg arch suite; do
+		[ -n "$pkg" ] || continue
+		[ -n "$suite" ] || die "tools/corpus-dbg.list: '$pkg' needs an architecture and a suite"
+		fetch_dbg_deb "$pkg" "$arch" "$suite"
+		extract_vmlinux "$pkg" "$deb_path"
+	done < <(sed -e 's/#.*//' "$top/tools/corpus-dbg.list" | grep -v '^[[:space:]]*$')
+}
+
 case ${1:-} in
 fetch) shift; cmd_fetch "$@" ;;
+dbg) shift; cmd_dbg "$@" ;;
 list) shift; cmd_list "$@" ;;
 -h|--help|help) usage ;;
 *) usage >&2; exit 2 ;;

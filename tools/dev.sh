@@ -13,7 +13,7 @@ cd "$top"
 PKGS=(build-essential cmake pkg-config git ca-certificates
       clang-19 llvm-19 libbpf-dev libelf-dev libdw-dev libcmocka-dev
       zlib1g-dev liblzma-dev liblz4-dev libzstd-dev
-      bpftool dwarves iproute2 qemu-system-x86 busybox-static lz4 zstd xz-utils cpio kmod
+      bpftool dwarves time bc iproute2 qemu-system-x86 busybox-static lz4 zstd xz-utils cpio kmod
       libbz2-dev qemu-system-arm qemu-system-misc
       gcc-aarch64-linux-gnu gcc-s390x-linux-gnu gcc-i686-linux-gnu
       libc6-dev-arm64-cross libc6-dev-s390x-cross libc6-dev-i386-cross)

@@ -285,8 +285,18 @@ static void relocate_all(struct matrix *m, struct mx_row *row, struct uz_target 
 			 struct mx_objrecs *objrecs, struct uz_relocation **rels)
 {
 	UZ_OPTS_INIT(uz_reloc_opts, ropts, .allow_errors = true);
+	const struct uz_object **objs = mx_realloc(NULL, (m->nobj + 1) * sizeof(*objs));
+	struct uz_error err = { 0 };
 	size_t oi, i;
 
+	/* A DWARF target converts the types of all objects at once. */
+	for (oi = 0; oi < m->nobj; oi++)
+		objs[oi] = m->objs[oi].obj;
+	if (tgt && uz_target_need_objects(tgt, objs, m->nobj, &ropts, &err)) {
+		fprintf(stderr, MX_PROG ": %s: %s\n", row->name, err.msg);
+		exit(2);
+	}
+	free(objs);
 	for (oi = 0; oi < m->nobj; oi++) {
 		struct mx_objrecs *o = &objrecs[oi];
 		struct uz_error err = { 0 };

@@ -55,6 +55,7 @@ extern const struct uz_source uz_source_tracefs;
 /* The running kernel's tracefs mount (/sys/kernel/tracing, else
  * /sys/kernel/debug/tracing) when its events/ is there, else NULL. */
 const char *uz_tracefs_running(void);
+extern const struct uz_source uz_source_dwarf;
 
 /* Set a provenance string of @t (copied); -ENOMEM on failure. */
 int uz_target_set_prov(struct uz_target *t, const char **field, const char *value);

@@ -22,6 +22,7 @@
 
 /* Sources in the order "auto" tries them. */
 static const struct uz_source *const sources[] = {
+	&uz_source_dwarf, /* only ELF files without .BTF, or BTF not allowed */
 	&uz_source_archive, /* before btf: its probe is a magic, btf's takes anything */
 	&uz_source_tracefs,
 	&uz_source_btf,
@@ -146,7 +147,7 @@ static int pick_and_open(struct uz_target *t, const struct uz_source_input *in,
 		r = s->open(t, in, err);
 		if (r)
 			return r;
-		if (t->btf) {
+		if (t->btf && !t->prov.pointer_size) {
 			t->prov.big_endian = btf__endianness(t->btf) == BTF_BIG_ENDIAN;
 			t->prov.pointer_size = (unsigned int)btf__pointer_size(t->btf);
 		}
@@ -201,8 +202,8 @@ static int load(const char *path, const void *data, size_t len,
 
 		uz_kinfo_running(rel, bid);
 		if (!(mask & UZ_SOURCE_BTF) && !access(UZ_SYSFS_VMLINUX, R_OK))
-			return uz_err_set(err, -ENOENT, "the running kernel %s: the allowed sources (%s) have nothing for it (its BTF at %s is not allowed)",
-					  rel, uz_source_kind_name(mask), UZ_SYSFS_VMLINUX);
+			return uz_err_set(err, -ENOENT, "the running kernel %s: the allowed sources (%s) have nothing for it: no debug vmlinux at /usr/lib/debug/boot/vmlinux-%s or under /usr/lib/debug/.build-id (install linux-image-%s-dbg), and its BTF at %s is not allowed",
+					  rel, uz_source_kind_name(mask), rel, rel, UZ_SYSFS_VMLINUX);
 		return uz_err_set(err, -ENOENT, "the running kernel %s has no BTF (%s is missing) and no debug vmlinux at /usr/lib/debug/boot/vmlinux-%s or under /usr/lib/debug/.build-id; install linux-image-%s-dbg or give a target",
 				  rel, UZ_SYSFS_VMLINUX, rel, rel);
 	}

@@ -290,6 +290,16 @@ UZ_API int uz_object_relocate(const struct uz_object *obj,
 			      const struct uz_reloc_opts *opts,
 			      struct uz_relocation **out, struct uz_error *err);
 UZ_API void uz_relocation_free(struct uz_relocation *rel);
+/*
+ * Lazy target sources (DWARF): make available now every type that
+ * relocating each of @objs with @opts will need, in one conversion.
+ * uz_object_relocate() does this for its own object; calling this first
+ * with all objects (as `userize matrix` does) converts their types once
+ * instead of once per object. A no-op for complete sources (BTF).
+ */
+UZ_API int uz_target_need_objects(struct uz_target *target,
+				  const struct uz_object *const *objs, size_t cnt,
+				  const struct uz_reloc_opts *opts, struct uz_error *err);
 
 UZ_API size_t uz_relocation_record_cnt(const struct uz_relocation *rel);
 UZ_API const struct uz_record *uz_relocation_record(const struct uz_relocation *rel,

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The name index of a DWARF file: one pass over the top-level DIEs of
+ * every compile unit (subtrees skipped through DW_AT_sibling) recording,
+ * by name, the DIE offset of every definition of a struct, union, enum,
+ * typedef or base type, and whether a struct or union of that name is
+ * defined anywhere (to tell a shell from a forward declaration later).
+ * Declarations are not definitions. Function-local types are not indexed.
+ */
+#include <dwarf.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "target/dwarf/dwarf.h"
+
+uint32_t uz_dw_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h ? h : 1;
+}
+
+static int grow_names(struct uz_dw_index *idx)
+{
+	uint32_t n = idx->mask ? (idx->mask + 1) * 2 : 1u << 16, i;
+	struct uz_dw_name *t = calloc(n, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; idx->names && i <= idx->mask; i++) {
+		struct uz_dw_name *e = &idx->names[i];
+		uint32_t j;
+
+		if (!e->hash)
+			continue;
+		for (j = e->hash & (n - 1); t[j].hash; j = (j + 1) & (n - 1))
+			;
+		t[j] = *e;
+	}
+	free(idx->names);
+	idx->names = t;
+	idx->mask = n - 1;
+	return 0;
+}
+
+static struct uz_dw_name *slot(const struct uz_dw_index *idx, const char *name, size_t len,
+			       uint32_t h)
+{
+	uint32_t j;
+
+	for (j = h & idx->mask;; j = (j + 1) & idx->mask) {
+		struct uz_dw_name *e = &idx->names[j];
+
+		if (!e->hash || (e->hash == h && !strncmp(e->name, name, len) && !e->name[len]))
+			return e;
+	}
+}
+
+const struct uz_dw_name *uz_dw_index_find(const struct uz_dw_index *idx, const char *name,
+					  size_t len)
+{
+	const struct uz_dw_name *e;
+
+	if (!idx->names)
+		return NULL;
+	e = slot(idx, name, len, uz_dw_hash(name, len));
+	return e->hash ? e : NULL;
+}
+
+static struct uz_dw_name *get_name(struct uz_dw_index *idx, const char *name)
+{
+	size_t len = strlen(name);
+	uint32_t h = uz_dw_hash(name, len);
+	struct uz_dw_name *e;
+
+	if ((idx->used + 1) * 2 > idx->mask + 1 && grow_names(idx))
+		return NULL;
+	e = slot(idx, name, len, h);
+	if (!e->hash) {
+		e->hash = h;
+		e->name = name;
+		idx->used++;
+	}
+	return e;
+}
+
+static int add_off(struct uz_dw_index *idx, struct uz_dw_name *e, Dwarf_Off off)
+{
+	struct uz_dw_off *o;
+
+	if (idx->off_cnt == idx->off_cap) {
+		uint32_t cap = idx->off_cap ? idx->off_cap * 2 : 1u << 16;
+		struct uz_dw_off *n = realloc(idx->offs, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		idx->offs = n;
+		idx->off_cap = cap;
+	}
+	o = &idx->offs[idx->off_cnt++];
+	o->off = (uint32_t)off;
+	o->next = 0;
+	if (e->last)
+		idx->offs[e->last - 1].next = idx->off_cnt;
+	else
+		e->first = idx->off_cnt;
+	e->last = idx->off_cnt;
+	return 0;
+}
+
+/* One top-level DIE: index it if it is a named type definition. */
+static int index_die(struct uz_dw_index *idx, Dwarf_Die *d)
+{
+	int tag = dwarf_tag(d);
+	bool comp = tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
+	struct uz_dw_name *e;
+	const char *n;
+
+	if (!comp && tag != DW_TAG_enumeration_type && tag != DW_TAG_typedef &&
+	    tag != DW_TAG_base_type)
+		return 0;
+	n = dwarf_diename(d);
+	if (!n || !*n)
+		return 0;
+	if (tag != DW_TAG_typedef && tag != DW_TAG_base_type && dwarf_hasattr(d, DW_AT_declaration))
+		return 0;
+	e = get_name(idx, n);
+	if (!e)
+		return -ENOMEM;
+	if (comp) {
+		uint64_t sz = 0;
+
+		uz_dw_udata(d, DW_AT_byte_size, &sz);
+		if (tag == DW_TAG_structure_type && !e->has_struct) {
+			e->has_struct = true;
+			e->struct_size = (uint32_t)sz;
+		} else if (tag == DW_TAG_union_type && !e->has_union) {
+			e->has_union = true;
+			e->union_size = (uint32_t)sz;
+		}
+	}
+	return add_off(idx, e, dwarf_dieoffset(d));
+}
+
+int uz_dw_index_build(struct uz_dw_index *idx, struct uz_dw_file *f, struct uz_error *err)
+{
+	Dwarf_Off off = 0, next;
+	struct timespec t0, t1;
+	size_t hsize, trimmed = 0;
+	int r;
+
+	if (idx->built)
+		return 0;
+	if (f->info_size > UINT32_MAX)
+		return uz_err_set(err, -E2BIG, "%s: .debug_info is over 4 GiB", f->name);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (grow_names(idx))
+		return uz_err_set(err, -ENOMEM, "out of memory");
+	while ((r = dwarf_nextcu(f->dw, off, &next, &hsize, NULL, NULL, NULL)) == 0) {
+		Dwarf_Die cu, ch;
+
+		if (!dwarf_offdie(f->dw, off + hsize, &cu))
+			return uz_err_set(err, -EINVAL, "%s: compile unit at .debug_info offset %llu unreadable: %s",
+					  f->name, (unsigned long long)off, dwarf_errmsg(-1));
+		r = dwarf_child(&cu, &ch);
+		if (r < 0)
+			return uz_err_set(err, -EINVAL, "%s: compile unit at .debug_info offset %llu: %s",
+					  f->name, (unsigned long long)off, dwarf_errmsg(-1));
+		while (r == 0) {
+			if (index_die(idx, &ch))
+				return uz_err_set(err, -ENOMEM, "out of memory");
+			r = dwarf_siblingof(&ch, &ch);
+		}
+		if (r < 0)
+			return uz_err_set(err, -EINVAL, "%s: bad DIE in the compile unit at .debug_info offset %llu: %s",
+					  f->name, (unsigned long long)off, dwarf_errmsg(-1));
+		off = next;
+		if (off - trimmed >= (16u << 20)) {
+			uz_dw_file_trim(f, off);
+			trimmed = off;
+		}
+	}
+	if (r < 0)
+		return uz_err_set(err, -EINVAL, "%s: compile unit header at .debug_info offset %llu unreadable: %s",
+				  f->name, (unsigned long long)off, dwarf_errmsg(-1));
+	uz_dw_file_trim(f, f->info_size);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	idx->scan_secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	idx->built = true;
+	return 0;
+}
+
+void uz_dw_index_free(struct uz_dw_index *idx)
+{
+	free(idx->names);
+	free(idx->offs);
+	memset(idx, 0, sizeof(*idx));
+}

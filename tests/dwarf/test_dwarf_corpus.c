@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * DWARF targets on real Debian debug vmlinux files (label corpus).
+ *
+ *   test_dwarf_corpus two RELEASE     the vmlinux carries .BTF and DWARF:
+ *       every record of every object relocated from DWARF equals the one
+ *       from its BTF (values, results, target specs, instructions), except
+ *       target_type_id, poisoned from DWARF; the layouts of >= 300
+ *       commonly traced structs are the same in both.
+ *   test_dwarf_corpus pahole RELEASE  no BTF: the same against the BTF
+ *       that pahole -J made of the same file (the dwarf_fetch fixture).
+ *   test_dwarf_corpus matrix RELEASE  one `userize matrix` run over the
+ *       samples with the DWARF-only vmlinux, pahole's BTF of it and an amd64
+ *       kernel's BTF mixed: the DWARF column equals pahole's.
+ *   test_dwarf_corpus stripped RELEASE  the fixture's stripped copy of the
+ *       vmlinux (no BTF, no DWARF): the one message naming both.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "dw_test.h"
+
+static const char *release, *mode;
+
+/* Every object the project relocates: samples, test objects, benchmark. */
+static const char *const objects[] = {
+	"samples/dropmon.o", "samples/lo_filter.o", "samples/writesize.o",
+	"samples/iolatency.o", "samples/proctop.o",
+	"samples/bpfeb/dropmon.o", "samples/bpfeb/lo_filter.o", "samples/bpfeb/writesize.o",
+	"samples/bpfeb/iolatency.o", "samples/bpfeb/proctop.o",
+	"tests/bpf/ambig.o", "tests/bpf/be.o", "tests/bpf/direct.o", "tests/bpf/fields.o",
+	"tests/bpf/types.o", "tests/reloc/reloc_basic.o", "tests/matrix/matrix_prog.o",
+	"tests/matrix/matrix_guarded.o", "tests/matrix/matrix_unguarded.o",
+	"tests/views/views.o", "tests/checks/fallback.o", "tests/live/unguarded.o",
+	"tools/bench/core_bench.o",
+};
+
+/* Commonly traced structs; the list is grown from them (see struct_names). */
+static const char *const seeds[] = {
+	"task_struct", "sk_buff", "sock", "net_device", "file", "inode", "dentry",
+	"mm_struct", "request", "bio", "cred", "super_block", "vm_area_struct", "page",
+	"socket", "sock_common", "tcp_sock", "inet_sock", "udp_sock", "msghdr", "iov_iter",
+	"path", "vfsmount", "mount", "files_struct", "fdtable", "nsproxy", "pid_namespace",
+	"pid", "signal_struct", "sighand_struct", "rq", "cfs_rq", "sched_entity",
+	"request_queue", "gendisk", "block_device", "bio_vec", "bvec_iter", "blk_mq_hw_ctx",
+	"cgroup", "css_set", "cgroup_subsys_state", "kernfs_node", "address_space",
+	"linux_binprm", "pt_regs", "trace_event_raw_sys_enter", "qstr", "timespec64",
+	"list_head", "hlist_node", "rb_node", "sk_buff_head", "napi_struct", "netdev_queue",
+	"nf_conn", "xdp_buff", "bpf_prog", "bpf_map", "perf_event", "kiocb", "seq_file",
+	"user_namespace", "net", "ns_common", "uts_namespace", "tty_struct", "irq_desc",
+};
+
+#define MAX_NAMES 360
+
+/* Seeds, then breadth-first every named struct or union their members
+ * reach (by value, through pointers and arrays) in @b, until MAX_NAMES. */
+static size_t struct_names(const struct btf *b, const char **out)
+{
+	size_t n = 0, i, k;
+
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
+		if (btf__find_by_name_kind(b, seeds[i], BTF_KIND_STRUCT) > 0)
+			out[n++] = seeds[i];
+	for (i = 0; i < n && n < MAX_NAMES; i++) {
+		int id = btf__find_by_name_kind(b, out[i], BTF_KIND_STRUCT);
+		const struct btf_type *t;
+		const struct btf_member *m;
+		uint16_t j;
+
+		if (id <= 0)
+			id = btf__find_by_name_kind(b, out[i], BTF_KIND_UNION);
+		t = btf__type_by_id(b, (uint32_t)id);
+		m = btf_members(t);
+		for (j = 0; j < btf_vlen(t) && n < MAX_NAMES; j++, m++) {
+			const struct btf_type *mt = btf__type_by_id(b, m->type);
+			const char *nm;
+			int steps = 0;
+
+			while (mt && steps++ < 16 && (btf_is_mod(mt) || btf_is_typedef(mt) ||
+						     btf_is_ptr(mt) || btf_is_array(mt)))
+				mt = btf__type_by_id(b, btf_is_array(mt) ? btf_array(mt)->type : mt->type);
+			if (!mt || !btf_is_composite(mt) || !btf_vlen(mt))
+				continue;
+			nm = btf__name_by_offset(b, mt->name_off);
+			if (!*nm)
+				continue;
+			for (k = 0; k < n && strcmp(out[k], nm); k++)
+				;
+			if (k == n)
+				out[n++] = nm;
+		}
+	}
+	return n;
+}
+
+static void test_dwarf(void **state)
+{
+	char vm[512], ref_path[600], obj[512];
+	const char *names[MAX_NAMES];
+	struct uz_target *ref, *dw;
+	struct dw_cmp c = { 0 };
+	struct dw_layout_cmp lc = { 0 };
+	size_t i, n;
+
+	(void)state;
+	dw_vmlinux(release, vm, sizeof(vm));
+	if (!strcmp(mode, "two")) {
+		ref = dw_load(vm, UZ_SOURCE_BTF, NULL, 0);
+	} else {
+		struct stat st;
+
+		snprintf(ref_path, sizeof(ref_path), "%s.pahole.btf", vm);
+		if (stat(ref_path, &st)) {
+			fprintf(stderr, "missing %s: the dwarf_fetch fixture makes it\n", ref_path);
+			fail();
+		}
+		ref = dw_load(ref_path, UZ_SOURCE_BTF, NULL, 0);
+	}
+	n = struct_names(uz_target_btf(ref), names);
+	assert_true(n >= 300);
+	/* Auto must pick DWARF only where there is no BTF. */
+	dw = dw_load(vm, !strcmp(mode, "two") ? UZ_SOURCE_DWARF : 0, names, n);
+	assert_int_equal(uz_target_provenance(dw)->source, UZ_SOURCE_DWARF);
+	assert_string_equal(uz_target_provenance(dw)->release, release);
+	assert_int_equal(uz_target_provenance(dw)->pointer_size,
+			 strstr(release, "686") ? 4 : 8);
+	assert_int_equal(uz_target_provenance(dw)->big_endian, strstr(release, "s390x") != NULL);
+	dw_compare_layouts(uz_target_btf(ref), uz_target_btf(dw), names, n, &lc);
+	printf("%s: structs %zu, members compared %zu (signedness not encoded by the reference BTF: %zu), mismatches %zu\n",
+	       release, lc.structs, lc.members, lc.sign_unknown, lc.mismatches);
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		dw_compare_object(dw_build_file(objects[i], obj, sizeof(obj)), ref, dw, &c);
+	printf("%s: objects %zu, records %zu (target_type_id poisoned from DWARF: %zu), instructions %zu, mismatches %zu\n",
+	       release, sizeof(objects) / sizeof(objects[0]), c.records, c.kind7, c.insns,
+	       c.mismatches);
+	assert_int_equal(lc.mismatches, 0);
+	assert_int_equal(c.mismatches, 0);
+	assert_true(c.kind7 > 0);
+	uz_target_free(dw);
+	uz_target_free(ref);
+}
+
+#define MAX_ROWS 4096
+
+struct row {
+	char key[512], val[512];
+};
+
+/* CSV rows of kernel @kernel: key object,section,insn,kind,spec; value
+ * result,value,target_spec. target_type_id rows are left out. */
+static size_t rows_of(const char *csv, const char *kernel, struct row *out)
+{
+	const char *l = csv;
+	size_t n = 0, kl = strlen(kernel);
+
+	while (l && *l) {
+		const char *e = strchr(l, '\n');
+		size_t len = e ? (size_t)(e - l) : strlen(l);
+
+		if (len > kl && !strncmp(l, kernel, kl) && l[kl] == ',' && n < MAX_ROWS) {
+			char line[1024], *f[9], *p = line;
+			int k = 0;
+
+			snprintf(line, sizeof(line), "%.*s", (int)len, l);
+			while (k < 9 && (f[k] = strsep(&p, ",")))
+				k++;
+			assert_int_equal(k, 9);
+			if (strcmp(f[4], "target_type_id")) {
+				snprintf(out[n].key, sizeof(out[n].key), "%s,%s,%s,%s,%s", f[1], f[2], f[3], f[4], f[5]);
+				snprintf(out[n].val, sizeof(out[n].val), "%s,%s,%s", f[6], f[7], f[8]);
+				n++;
+			}
+		}
+		l = e ? e + 1 : NULL;
+	}
+	return n;
+}
+
+static void test_matrix(void **state)
+{
+	static struct row a[MAX_ROWS], b[MAX_ROWS], c[MAX_ROWS];
+	char vm[512], amd[512], cmd[4096], obj[512], name_a[600], name_b[600];
+	const char *cli = getenv("UZ_CLI");
+	size_t len = 0, cap = 1 << 20, na, nb, nc, i, k;
+	char *csv = malloc(cap);
+	FILE *p;
+	int st;
+
+	(void)state;
+	assert_non_null(cli);
+	assert_non_null(csv);
+	dw_vmlinux(release, vm, sizeof(vm));
+	dw_vmlinux("6.1.0-56-cloud-amd64", amd, sizeof(amd));
+	len = (size_t)snprintf(cmd, sizeof(cmd), "%s matrix --csv --no-group", cli);
+	for (i = 0; i < 5; i++)
+		len += (size_t)snprintf(cmd + len, sizeof(cmd) - len, " %s",
+					dw_build_file(objects[i], obj, sizeof(obj)));
+	snprintf(cmd + len, sizeof(cmd) - len, " --targets %s %s.pahole.btf %s", vm, vm, amd);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	len = 0;
+	while ((i = fread(csv + len, 1, cap - len - 1, p)) > 0) {
+		len += i;
+		if (cap - len < 2) {
+			cap *= 2;
+			csv = realloc(csv, cap);
+			assert_non_null(csv);
+		}
+	}
+	csv[len] = 0;
+	st = pclose(p);
+	assert_int_equal(WEXITSTATUS(st), 0);
+	snprintf(name_a, sizeof(name_a), "vmlinux-%s", release);
+	snprintf(name_b, sizeof(name_b), "vmlinux-%s.pahole", release);
+	na = rows_of(csv, name_a, a);
+	nb = rows_of(csv, name_b, b);
+	nc = rows_of(csv, "vmlinux-6.1.0-56-cloud-amd64", c);
+	printf("matrix: %zu rows from DWARF, %zu from pahole's BTF, %zu from amd64 BTF\n", na, nb, nc);
+	assert_true(na > 100);
+	assert_int_equal(na, nb);
+	assert_int_equal(na, nc);
+	for (i = 0, k = 0; i < na; i++) {
+		assert_string_equal(a[i].key, b[i].key);
+		if (strcmp(a[i].val, b[i].val)) {
+			fprintf(stderr, "%s: DWARF %s, pahole %s\n", a[i].key, a[i].val, b[i].val);
+			k++;
+		}
+	}
+	assert_int_equal(k, 0);
+	free(csv);
+}
+
+static void test_stripped(void **state)
+{
+	const char *c = getenv("UZ_CACHE");
+	struct uz_error err = { 0 };
+	struct uz_target *t = NULL;
+	char path[512], msg[1024];
+	struct stat st;
+
+	(void)state;
+	assert_non_null(c);
+	snprintf(path, sizeof(path), "%s/dbg/stripped-vmlinux-%s", c, release);
+	if (stat(path, &st)) {
+		fprintf(stderr, "missing %s: the dwarf_fetch fixture makes it\n", path);
+		fail();
+	}
+	assert_int_not_equal(uz_target_load(path, NULL, &t, &err), 0);
+	snprintf(msg, sizeof(msg), "%s: no BTF and no DWARF: a stripped vmlinux? use the -dbg package's /usr/lib/debug/boot/vmlinux-RELEASE",
+		 path);
+	assert_string_equal(err.msg, msg);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest dwarf[] = { cmocka_unit_test(test_dwarf) };
+	const struct CMUnitTest matrix[] = { cmocka_unit_test(test_matrix) };
+	const struct CMUnitTest stripped[] = { cmocka_unit_test(test_stripped) };
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s two|pahole|matrix|stripped RELEASE\n", argv[0]);
+		return 2;
+	}
+	mode = argv[1];
+	release = argv[2];
+	if (!strcmp(mode, "two") || !strcmp(mode, "pahole"))
+		return cmocka_run_group_tests(dwarf, NULL, NULL);
+	if (!strcmp(mode, "matrix"))
+		return cmocka_run_group_tests(matrix, NULL, NULL);
+	if (!strcmp(mode, "stripped"))
+		return cmocka_run_group_tests(stripped, NULL, NULL);
+	fprintf(stderr, "%s: unknown mode '%s'\n", argv[0], mode);
+	return 2;
+}
