@@ -60,7 +60,8 @@ struct uz_target *dw_load(const char *path, unsigned int sources, const char *co
 
 static struct uz_relocation *relocate(struct uz_object *o, struct uz_target *t)
 {
-	struct uz_reloc_opts ro = { .sz = sizeof(ro), .allow_errors = true };
+	/* both byte orders of every object: the comparison is of sources */
+	struct uz_reloc_opts ro = { .sz = sizeof(ro), .allow_errors = true, .allow_cross_endian = true };
 	struct uz_error err = { 0 };
 	struct uz_relocation *r = NULL;
 

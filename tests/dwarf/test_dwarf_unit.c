@@ -274,7 +274,7 @@ static void test_duplicates(void **state)
 		if (!strcmp(rec->section, "raw_tp/sched_switch") && strstr(rec->local_type, "uzt_dup")) {
 			assert_int_equal(rec->result, UZ_RESULT_ERROR);
 			assert_string_equal(rec->message,
-					    "field offset ambiguity: candidates struct uzt_dup and struct uzt_dup put the field at bit 0 and bit 32");
+					    "field offset ambiguity: candidates struct uzt_dup [id 2] and struct uzt_dup [id 3] put the field at bit 0 and bit 32");
 			found++;
 		}
 	}
