@@ -67,7 +67,8 @@ static inline bool uz_host_is_big_endian(void)
 
 /* Read a whole file into a malloc'ed buffer (NUL-terminated, not counted). */
 int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error *err);
-/* Write @len bytes to @path atomically: temp file in the same dir, fsync, rename. */
+/* Write @len bytes to @path: "-" is stdout, devices and FIFOs are written
+ * through, links followed, regular files replaced atomically (fileio.c). */
 int uz_write_file_atomic(const char *path, const void *data, size_t len,
 			 struct uz_error *err);
 

@@ -252,9 +252,12 @@ UZ_API const void *uz_relocation_insns(const struct uz_relocation *rel,
 				       const char *section, size_t *insn_cnt);
 
 /*
- * Write the relocated object to @path atomically (temporary file in the same
- * directory, then rename): the program sections carry the patched
- * instructions and .BTF.ext carries no CO-RE records any more.
+ * Write the relocated object to @path: the program sections carry the
+ * patched instructions and .BTF.ext carries no CO-RE records any more.
+ * "-" is standard output; a character device or FIFO is written through; a
+ * symbolic link's target is replaced; a regular file is replaced atomically
+ * (temporary file in the same directory, fsync, rename), keeping its mode
+ * (docs/reloc.md, "Output files").
  */
 UZ_API int uz_relocation_write(const struct uz_relocation *rel, const char *path,
 			       struct uz_error *err);
