@@ -8,21 +8,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
+#include "encode.h"
 #include "target/kimage/kimage.h"
 #include "common/uz_internal.h"
 
 static const char btf_usage[] =
-	"usage: userize btf extract INPUT -o OUT.btf [--quiet]\n"
+	"usage: userize btf extract INPUT -o OUT.btf [--quiet] [-j|--json] [-p|--pretty]\n"
 	"\n"
 	"Extract the kernel's BTF from INPUT and write it to OUT.btf (atomically).\n"
 	"INPUT may be raw BTF, an ELF vmlinux, an x86 bzImage (vmlinuz), an arm64\n"
 	"Image or Image.gz, a gzip/xz/zstd/lz4 stream, a raw image with BTF embedded,\n"
 	"or a Debian kernel package (.deb: boot/vmlinuz-* or\n"
-	"usr/lib/debug/boot/vmlinux-*).\n"
+	"usr/lib/debug/boot/vmlinux-*). INPUT '-' is standard input, OUT.btf '-'\n"
+	"standard output; a regular OUT.btf is replaced atomically (mode kept), a\n"
+	"symbolic link's target is replaced, a device or FIFO is written to.\n"
 	"\n"
 	"  -o, --output FILE   where to write the BTF (required)\n"
 	"  -q, --quiet         do not describe what was found on standard error\n"
+	"  -j, --json          describe it on stdout instead: {input, output, found,\n"
+	"                      bytes} (found: the path taken to the BTF)\n"
+	"  -p, --pretty        the same JSON, indented\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Exit status: 0 written, 1 the kernel has no BTF, 2 bad input or usage.\n";
@@ -32,6 +39,7 @@ struct btf_args {
 	const char *output;
 	bool quiet;
 	bool help;
+	bool json, pretty;
 };
 
 static int btf_usage_error(const char *fmt, const char *arg)
@@ -48,18 +56,24 @@ static int btf_parse(int argc, char **argv, struct btf_args *a)
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
+		const char *s, *val;
+		char opt[64];
 
+		cli_split_opt(argv[i], opt, sizeof(opt), &s, &val);
+		if (val && strcmp(s, "--output"))
+			return btf_usage_error("option '%s' takes no value", s);
 		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
 			a->help = true;
 		} else if (!strcmp(s, "-q") || !strcmp(s, "--quiet")) {
 			a->quiet = true;
+		} else if (!strcmp(s, "-j") || !strcmp(s, "--json")) {
+			a->json = true;
+		} else if (!strcmp(s, "-p") || !strcmp(s, "--pretty")) {
+			a->json = a->pretty = true;
 		} else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
-			if (++i >= argc)
+			if (!val && ++i >= argc)
 				return btf_usage_error("%s needs a file name", s);
-			a->output = argv[i];
-		} else if (!strncmp(s, "--output=", 9)) {
-			a->output = s + 9;
+			a->output = val ? val : argv[i];
 		} else if (s[0] == '-' && s[1]) {
 			return btf_usage_error("unknown option '%s'", s);
 		} else if (!a->input) {
@@ -74,6 +88,8 @@ static int btf_parse(int argc, char **argv, struct btf_args *a)
 		return btf_usage_error("%s", "missing INPUT");
 	if (!a->output || !a->output[0])
 		return btf_usage_error("%s", "missing -o OUT.btf");
+	if (a->json && cli_is_stdout(a->output))
+		return btf_usage_error("%s", "the BTF (-o -) and the JSON cannot both go to standard output");
 	return 0;
 }
 
@@ -85,7 +101,19 @@ static int btf_extract(const struct btf_args *a)
 	char what[512];
 	int rc;
 
-	rc = uz_kimage_extract_btf_file(a->input, &btf, &btf_len, what, sizeof(what), &err);
+	if (!strcmp(a->input, "-")) {
+		uint8_t *in;
+		size_t in_len;
+
+		if (cli_read_input("userize btf", "-", &in, &in_len))
+			return 2;
+		rc = uz_kimage_extract_btf(in, in_len, "<stdin>", &btf, &btf_len, what,
+					   sizeof(what), &err);
+		free(in);
+	} else {
+		rc = uz_kimage_extract_btf_file(a->input, &btf, &btf_len, what, sizeof(what),
+						&err);
+	}
 	if (rc) {
 		fprintf(stderr, "userize btf: %s\n", err.msg);
 		return rc == -ENODATA ? 1 : 2;
@@ -96,8 +124,21 @@ static int btf_extract(const struct btf_args *a)
 		fprintf(stderr, "userize btf: %s\n", err.msg);
 		return 2;
 	}
-	if (!a->quiet)
+	if (a->json) {
+		struct cli_json j;
+		FILE *f = cli_json_begin(&j, a->pretty);
+
+		fputs("{\"input\": ", f);
+		json_put_str(f, a->input);
+		fputs(", \"output\": ", f);
+		json_put_str(f, a->output);
+		fputs(", \"found\": ", f);
+		json_put_str(f, what);
+		fprintf(f, ", \"bytes\": %zu}\n", btf_len);
+		cli_json_end(&j);
+	} else if (!a->quiet) {
 		fprintf(stderr, "%s: %s -> %s (%zu bytes)\n", a->input, what, a->output, btf_len);
+	}
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "matrix.h"
 
@@ -29,9 +30,10 @@ static void matrix_usage(FILE *f)
 		"  --fields           no object: offset, size and kernel struct.field of every\n"
 		"                     field of every uapi view (uapi/userize/*.h) on each\n"
 		"                     kernel; default target /sys/kernel/btf/vmlinux\n"
-		"  --json             [{kernel, path, error, records: {OBJ: [record...]}}]\n"
+		"  -j, --json         [{kernel, path, error, records: {OBJ: [record...]}}]\n"
 		"                     --fields: [{kernel, path, error, fields: [{field,\n"
 		"                     result, offset, size, kernel_field, message}]}]\n"
+		"  -p, --pretty       the same JSON, indented\n"
 		"  --csv              kernel,object,section,insn,kind,spec,result,value,target_spec\n"
 		"                     --fields: kernel,field,result,offset,size,kernel_field,message\n"
 		"  --no-group         one column per kernel, even when layouts are identical\n"
@@ -55,7 +57,8 @@ static void matrix_usage(FILE *f)
 }
 
 struct args {
-	bool fields, merge, had_targets;
+	bool fields, merge, had_targets, pretty;
+	const char *fmt_flag;		/* the output flag given, for conflicts */
 	char **merge_files;
 	size_t nmerge;
 };
@@ -68,6 +71,25 @@ static void add_object(struct matrix *m, const char *path)
 	m->objs[m->nobj++].name = mx_base_strip(path, ".o");
 }
 
+static bool takes_value(const char *opt)
+{
+	return !strcmp(opt, "--targets") || !strcmp(opt, "--merge") ||
+	       !strcmp(opt, "--target-format") || !strcmp(opt, "--shard");
+}
+
+/* One output format: --json with --csv is an error, not the last one winning. */
+static int set_fmt(struct matrix *m, struct args *a, enum mx_fmt fmt, const char *flag)
+{
+	if (a->fmt_flag && m->fmt != fmt) {
+		fprintf(stderr, MX_PROG ": %s and %s are different output formats: give one\n",
+			a->fmt_flag, flag);
+		return 2;
+	}
+	m->fmt = fmt;
+	a->fmt_flag = flag;
+	return 0;
+}
+
 /* 0 parsed, -1 --help printed, else an exit status. */
 static int parse(struct matrix *m, struct args *a, int argc, char **argv)
 {
@@ -75,8 +97,10 @@ static int parse(struct matrix *m, struct args *a, int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
+		const char *s, *val;
+		char opt[64];
 
+		cli_split_opt(argv[i], opt, sizeof(opt), &s, &val);
 		if (s[0] != '-' || !s[1]) {
 			if (list == LIST_TARGETS) {
 				mx_add_target_arg(m, s);
@@ -90,35 +114,53 @@ static int parse(struct matrix *m, struct args *a, int argc, char **argv)
 			continue;
 		}
 		list = LIST_NONE;
+		if (val && !takes_value(s)) {
+			fprintf(stderr, MX_PROG ": option '%s' takes no value\n", s);
+			return 2;
+		}
 		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
 			matrix_usage(stdout);
 			return -1;
 		} else if (!strcmp(s, "--targets") || !strcmp(s, "-t")) {
 			list = LIST_TARGETS;
 			a->had_targets = true;
+			if (val)
+				mx_add_target_arg(m, val);
 		} else if (!strcmp(s, "--merge")) {
 			list = LIST_MERGE;
 			a->merge = true;
+			if (val) {
+				a->merge_files = mx_realloc(a->merge_files,
+							    (a->nmerge + 1) * sizeof(char *));
+				a->merge_files[a->nmerge++] = (char *)val;
+			}
 		} else if (!strcmp(s, "--fields")) {
 			a->fields = true;
-		} else if (!strcmp(s, "--json")) {
-			m->fmt = MX_JSON;
+		} else if (!strcmp(s, "--json") || !strcmp(s, "-j") ||
+			   !strcmp(s, "--pretty") || !strcmp(s, "-p")) {
+			if (set_fmt(m, a, MX_JSON, s))
+				return 2;
+			if (!strcmp(s, "-p") || !strcmp(s, "--pretty"))
+				a->pretty = true;
 		} else if (!strcmp(s, "--csv")) {
-			m->fmt = MX_CSV;
+			if (set_fmt(m, a, MX_CSV, s))
+				return 2;
 		} else if (!strcmp(s, "--no-group")) {
 			m->no_group = true;
 		} else if (!strcmp(s, "--target-format")) {
-			if (i + 1 >= argc || uz_source_kind_parse(argv[++i], &m->sources)) {
+			const char *v = val ? val : (i + 1 < argc ? argv[++i] : NULL);
+
+			if (!v || uz_source_kind_parse(v, &m->sources)) {
 				fprintf(stderr, MX_PROG ": --target-format takes auto, btf, dwarf, archive or tracefs\n");
 				return 2;
 			}
 		} else if (!strcmp(s, "--strict")) {
 			m->strict = true;
 		} else if (!strcmp(s, "--shard")) {
+			const char *v = val ? val : (i + 1 < argc ? argv[++i] : NULL);
 			char end;
 
-			if (i + 1 >= argc ||
-			    sscanf(argv[++i], "%u/%u%c", &m->shard_i, &m->shard_n, &end) != 2 ||
+			if (!v || sscanf(v, "%u/%u%c", &m->shard_i, &m->shard_n, &end) != 2 ||
 			    !m->shard_n || m->shard_i >= m->shard_n) {
 				fprintf(stderr, MX_PROG ": --shard takes I/N with 0 <= I < N\n");
 				return 2;
@@ -169,12 +211,14 @@ int uz_cmd_matrix(int argc, char **argv)
 {
 	struct matrix m = { 0 };
 	struct args a = { 0 };
+	struct cli_json j;
 	int rc;
 
 	rc = parse(&m, &a, argc, argv);
 	if (!rc)
 		rc = check_args(&m, &a);
 	if (!rc) {
+		cli_json_begin(&j, a.pretty);
 		if (a.merge) {
 			m.mode = a.fields ? MX_FIELDS : MX_RECORDS;
 			rc = mx_run_merge(&m, a.merge_files, a.nmerge);
@@ -184,6 +228,7 @@ int uz_cmd_matrix(int argc, char **argv)
 		} else {
 			rc = mx_run_objects(&m);
 		}
+		cli_json_end(&j);
 	}
 	free(a.merge_files);
 	mx_free(&m);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
+#include "encode.h"
 #include "commands.h"
 #include "userize/userize.h"
 
@@ -21,6 +23,7 @@ struct reloc_args {
 	const char *report;
 	unsigned int sources;
 	bool no_tags;
+	bool pretty;
 };
 
 static void reloc_usage(FILE *f, bool explain)
@@ -28,20 +31,31 @@ static void reloc_usage(FILE *f, bool explain)
 	if (explain)
 		fprintf(f,
 			"usage: userize explain OBJ [--target PATH] [--target-format F] [--base PATH]\n"
-			"                       [--no-userize]\n"
+			"                       [--no-userize] [-j|--json] [-p|--pretty]\n"
 			"\n"
 			"For every CO-RE relocation of OBJ that is poisoned or fails against the\n"
 			"target: the source spec, each candidate type tried and why it was rejected,\n"
-			"and the nearest names the kernel has instead.\n"
+			"and the nearest names the kernel has instead. OBJ '-' is standard input.\n"
+			"\n"
+			"  -t, --target PATH  as for reloc (default: /sys/kernel/btf/vmlinux)\n"
+			"  -b, --base PATH    base BTF when the target is kernel-module split BTF\n"
+			"  -j, --json         JSON array on stdout, one object per poisoned or failed\n"
+			"                     record: section insn kind spec result message\n"
+			"                     candidates [{type_id, name, verdict, matched}]\n"
+			"  -p, --pretty       the same JSON, indented\n"
+			"\n"
 			"Exit status: 0 all resolve, 1 some are poisoned or fail, 2 bad input.\n");
 	else
 		fprintf(f,
 			"usage: userize reloc OBJ [--target PATH] -o OUT.o [--report json|text]\n"
 			"                     [--target-format F] [--base PATH] [--no-userize]\n"
+			"                     [-j|--json] [-p|--pretty]\n"
 			"\n"
 			"Relocate every CO-RE record of the BPF object OBJ against the target's\n"
 			"types and write OUT.o, whose CO-RE records are consumed (plain libbpf loads\n"
-			"it, even on a kernel without BTF). OUT.o is written atomically.\n"
+			"it, even on a kernel without BTF). OBJ '-' is standard input, OUT.o '-'\n"
+			"standard output; a regular OUT.o is replaced atomically (mode kept), a\n"
+			"symbolic link's target is replaced, a device or FIFO is written to.\n"
 			"\n"
 			"  -t, --target PATH  raw BTF, vmlinux ELF, vmlinuz, kernel .deb, or module BTF\n"
 			"                     (default: /sys/kernel/btf/vmlinux)\n"
@@ -51,10 +65,19 @@ static void reloc_usage(FILE *f, bool explain)
 			"  -b, --base PATH    base BTF when the target is kernel-module split BTF\n"
 			"  -o, --output FILE  relocated object (may be omitted with --report)\n"
 			"  -r, --report FMT   json: array of records on stdout; text: a table on stdout\n"
+			"  -j, --json         the same as --report json\n"
+			"  -p, --pretty       --report json, indented\n"
 			"      --no-userize   ignore userize tags (plain libbpf semantics)\n"
 			"\n"
 			"Exit status: 0 relocated (poisoned records are reported on stderr),\n"
 			"1 a relocation failed (nothing written), 2 bad input or usage.\n");
+}
+
+static int conflict(bool explain, const char *a, const char *b)
+{
+	fprintf(stderr, "userize %s: conflicting report formats '%s' and '%s': give one\n",
+		explain ? "explain" : "reloc", a, b);
+	return 2;
 }
 
 static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
@@ -66,6 +89,8 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 		{ "report", required_argument, NULL, 'r' },
 		{ "no-userize", no_argument, NULL, 'n' },
 		{ "target-format", required_argument, NULL, 'F' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -73,12 +98,24 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 
 	memset(a, 0, sizeof(*a));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:b:o:r:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:b:o:r:jph", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': a->target = optarg; break;
 		case 'b': a->base = optarg; break;
 		case 'o': a->out = optarg; break;
-		case 'r': a->report = optarg; break;
+		case 'r':
+			if (a->report && strcmp(a->report, optarg))
+				return conflict(explain, a->report, optarg);
+			a->report = optarg;
+			break;
+		case 'p':
+			a->pretty = true;
+			__attribute__((fallthrough)); /* pretty is JSON */
+		case 'j':
+			if (a->report && strcmp(a->report, "json"))
+				return conflict(explain, a->report, "json");
+			a->report = "json";
+			break;
 		case 'n': a->no_tags = true; break;
 		case 'F':
 			if (uz_source_kind_parse(optarg, &a->sources)) {
@@ -102,6 +139,16 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 		fprintf(stderr, "userize reloc: give -o OUT.o and/or --report json|text\n");
 		return 2;
 	}
+	if (a->out && a->report && cli_is_stdout(a->out)) {
+		fprintf(stderr, "userize reloc: the object (-o %s) and the report cannot both go to standard output\n",
+			a->out);
+		return 2;
+	}
+	if (explain && a->report && strcmp(a->report, "json")) {
+		fprintf(stderr, "userize explain: the report is text or -j/--json, not '%s'\n",
+			a->report);
+		return 2;
+	}
 	if (a->report && strcmp(a->report, "json") && strcmp(a->report, "text")) {
 		fprintf(stderr, "userize reloc: --report takes json or text, not '%s'\n", a->report);
 		return 2;
@@ -116,7 +163,21 @@ static int open_both(const struct reloc_args *a, struct uz_object **obj, struct 
 
 	*obj = NULL;
 	*tgt = NULL;
-	if (uz_object_open(a->obj, NULL, obj, &err)) {
+	if (!strcmp(a->obj, "-")) {
+		UZ_OPTS_INIT(uz_object_opts, oopts, .name = "<stdin>");
+		uint8_t *data;
+		size_t len;
+		int r;
+
+		if (cli_read_input("userize", "-", &data, &len))
+			return 2;
+		r = uz_object_open_mem(data, len, &oopts, obj, &err);
+		free(data);
+		if (r) {
+			fprintf(stderr, "userize: %s\n", err.msg);
+			return 2;
+		}
+	} else if (uz_object_open(a->obj, NULL, obj, &err)) {
 		fprintf(stderr, "userize: %s\n", err.msg);
 		return 2;
 	}
@@ -166,9 +227,12 @@ int uz_cmd_reloc(int argc, char **argv)
 		rc = err.code == -ENOMEM ? 2 : 1;
 		goto out;
 	}
-	if (a.report && !strcmp(a.report, "json"))
-		uz_relocation_write_json(rel, stdout);
-	else if (a.report)
+	if (a.report && !strcmp(a.report, "json")) {
+		struct cli_json j;
+
+		uz_relocation_write_json(rel, cli_json_begin(&j, a.pretty));
+		cli_json_end(&j);
+	} else if (a.report)
 		uz_relocation_write_text(rel, stdout);
 	if (uz_relocation_count(rel, UZ_RESULT_ERROR)) {
 		fprintf(stderr, "userize reloc: %zu relocation(s) failed; %s\n",
@@ -192,6 +256,44 @@ out:
 	return rc;
 }
 
+/* `explain --json`: the poisoned and failed records with their candidates. */
+static void explain_json(const struct uz_relocation *rel, bool pretty)
+{
+	size_t i, k, n = uz_relocation_record_cnt(rel), w = 0;
+	struct cli_json j;
+	FILE *f = cli_json_begin(&j, pretty);
+
+	fputc('[', f);
+	for (i = 0; i < n; i++) {
+		const struct uz_record *r = uz_relocation_record(rel, i);
+
+		if (r->result == UZ_RESULT_OK)
+			continue;
+		fprintf(f, "%s\n{\"section\": ", w++ ? "," : "");
+		json_put_str(f, r->section);
+		fprintf(f, ", \"insn\": %u, \"kind\": ", r->insn);
+		json_put_str(f, uz_kind_name(r->kind));
+		fputs(", \"spec\": ", f);
+		json_put_str(f, r->spec);
+		fprintf(f, ", \"result\": \"%s\", \"message\": ",
+			r->result == UZ_RESULT_POISONED ? "poisoned" : "error");
+		json_put_str(f, r->message);
+		fputs(", \"candidates\": [", f);
+		for (k = 0; k < r->cand_cnt; k++) {
+			const struct uz_candidate *c = uz_record_candidate(rel, i, k);
+
+			fprintf(f, "%s{\"type_id\": %u, \"name\": ", k ? ", " : "", c->type_id);
+			json_put_str(f, c->name);
+			fputs(", \"verdict\": ", f);
+			json_put_str(f, c->verdict);
+			fprintf(f, ", \"matched\": %s}", c->matched ? "true" : "false");
+		}
+		fputs("]}", f);
+	}
+	fputs(w ? "\n]\n" : "]\n", f);
+	cli_json_end(&j);
+}
+
 int uz_cmd_explain(int argc, char **argv)
 {
 	UZ_OPTS_INIT(uz_reloc_opts, ropts, .allow_errors = true);
@@ -213,7 +315,10 @@ int uz_cmd_explain(int argc, char **argv)
 		fprintf(stderr, "userize explain: %s\n", err.msg);
 		rc = 2;
 	} else {
-		uz_relocation_write_explain(rel, stdout);
+		if (a.report)
+			explain_json(rel, a.pretty);
+		else
+			uz_relocation_write_explain(rel, stdout);
 		rc = uz_relocation_count(rel, UZ_RESULT_OK) == uz_relocation_record_cnt(rel) ? 0 : 1;
 	}
 	uz_relocation_free(rel);

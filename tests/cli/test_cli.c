@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The CLI's conventions, shared by every subcommand (tools/cli_common.c):
+ * --version and `version` print the pkg-config version, `help CMD` is
+ * `CMD --help`, -j/--json and -p/--pretty (the same JSON, indented),
+ * --opt=value, "-" for the input object, one output format at a time.
+ */
+#include <sys/stat.h>
+
+#include "uzt.h"
+
+static char out1[1 << 17], out2[1 << 17];
+
+/* JSON text without the whitespace between tokens (strings kept whole). */
+static void squeeze(char *s)
+{
+	bool in = false, esc = false;
+	char *d = s;
+
+	for (; *s; s++) {
+		if (in) {
+			esc = !esc && *s == '\\';
+			if (!esc && *s == '"')
+				in = false;
+		} else if (*s == '"') {
+			in = true;
+		} else if (strchr(" \t\n", *s)) {
+			continue;
+		}
+		*d++ = *s;
+	}
+	*d = 0;
+}
+
+static void test_version(void **state)
+{
+	char want[128] = "userize ", line[256];
+	FILE *pc = fopen(UZ_PC, "r");
+
+	(void)state;
+	assert_non_null(pc);
+	while (fgets(line, sizeof(line), pc))
+		if (!strncmp(line, "Version: ", 9))
+			strncat(want, line + 9, sizeof(want) - strlen(want) - 1);
+	fclose(pc);
+	assert_true(strlen(want) > 9);
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s --version", UZ_CLI), 0);
+	assert_string_equal(out1, want);
+	assert_int_equal(uzt_run(out2, sizeof(out2), "%s version", UZ_CLI), 0);
+	assert_string_equal(out2, want);
+	assert_int_equal(uzt_run(NULL, 0, "%s version extra", UZ_CLI), 2);
+}
+
+static void test_help(void **state)
+{
+	static const char *const cmds[] = { "reloc", "explain", "btf", "matrix" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		assert_int_equal(uzt_run(out1, sizeof(out1), "%s help %s", UZ_CLI, cmds[i]), 0);
+		assert_int_equal(uzt_run(out2, sizeof(out2), "%s %s --help", UZ_CLI, cmds[i]), 0);
+		assert_string_equal(out1, out2);
+		assert_non_null(strstr(out1, "usage: userize "));
+		assert_non_null(strstr(out1, cmds[i]));
+	}
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s help", UZ_CLI), 0);
+	assert_non_null(strstr(out1, "help [COMMAND]"));
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s help nosuch", UZ_CLI), 2);
+	assert_non_null(strstr(out1, "unknown command 'nosuch'"));
+}
+
+static void test_reloc_json(void **state)
+{
+	(void)state;
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s reloc %s -t %s --report json 2>/dev/null",
+				 UZ_CLI, BASIC_OBJ, TARGET_NEW), 0);
+	assert_int_equal(uzt_run(out2, sizeof(out2), "%s reloc %s -t %s -j 2>/dev/null", UZ_CLI,
+				 BASIC_OBJ, TARGET_NEW), 0);
+	assert_string_equal(out1, out2);
+	assert_int_equal(uzt_run(out2, sizeof(out2), "%s reloc %s --target=%s --pretty 2>/dev/null",
+				 UZ_CLI, BASIC_OBJ, TARGET_NEW), 0);
+	assert_non_null(strstr(out2, "\n  {\n    \"section\": "));
+	squeeze(out1);
+	squeeze(out2);
+	assert_string_equal(out1, out2);
+	/* one report format */
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s reloc %s -t %s --report text -j", UZ_CLI,
+				 BASIC_OBJ, TARGET_NEW), 2);
+	assert_non_null(strstr(out1, "conflicting"));
+}
+
+static void test_stdin_object(void **state)
+{
+	char a[128], b[128];
+
+	(void)state;
+	snprintf(a, sizeof(a), "/tmp/uz-cli-%d-a.o", (int)getpid());
+	snprintf(b, sizeof(b), "/tmp/uz-cli-%d-b.o", (int)getpid());
+	assert_int_equal(uzt_run(NULL, 0, "%s reloc %s -t %s -o %s", UZ_CLI, BASIC_OBJ, TARGET_NEW,
+				 a), 0);
+	assert_int_equal(uzt_run(NULL, 0, "%s reloc - -t %s -o %s < %s", UZ_CLI, TARGET_NEW, b,
+				 BASIC_OBJ), 0);
+	assert_int_equal(uzt_run(NULL, 0, "cmp %s %s", a, b), 0);
+	/* and a pipe: standard input to standard output */
+	assert_int_equal(uzt_run(NULL, 0, "cat %s | %s reloc - -t %s -o - | cmp %s -", BASIC_OBJ,
+				 UZ_CLI, TARGET_NEW, a), 0);
+	unlink(a);
+	unlink(b);
+}
+
+static void test_explain_json(void **state)
+{
+	(void)state;
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s explain %s -t %s -j", UZ_CLI, BASIC_OBJ,
+				 TARGET_RENAMED), 1);
+	assert_non_null(strstr(out1, "\"spec\": \"task_struct_user.pid\""));
+	assert_non_null(strstr(out1, "\"result\": \"poisoned\""));
+	assert_non_null(strstr(out1, "nearest names: task_struct_v2\", \"candidates\": []"));
+	assert_int_equal(uzt_run(out2, sizeof(out2), "%s explain %s --target=%s -p", UZ_CLI,
+				 BASIC_OBJ, TARGET_RENAMED), 1);
+	squeeze(out1);
+	squeeze(out2);
+	assert_string_equal(out1, out2);
+}
+
+static void test_btf_json(void **state)
+{
+	char f[128], want[64];
+	struct stat st;
+
+	(void)state;
+	snprintf(f, sizeof(f), "/tmp/uz-cli-%d.btf", (int)getpid());
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s btf extract %s --output=%s -j", UZ_CLI,
+				 TARGET_NEW, f), 0);
+	assert_int_equal(stat(f, &st), 0);
+	snprintf(want, sizeof(want), "\"bytes\": %lld}", (long long)st.st_size);
+	assert_non_null(strstr(out1, want));
+	assert_non_null(strstr(out1, "{\"input\": \""));
+	assert_non_null(strstr(out1, "\"found\": \""));
+	/* from standard input: the same bytes */
+	assert_int_equal(uzt_run(NULL, 0, "%s btf extract - -q -o - < %s | cmp %s -", UZ_CLI,
+				 TARGET_NEW, f), 0);
+	/* the BTF and the JSON cannot share stdout */
+	assert_int_equal(uzt_run(NULL, 0, "%s btf extract %s -o - -j", UZ_CLI, TARGET_NEW), 2);
+	unlink(f);
+}
+
+static void test_matrix_flags(void **state)
+{
+	(void)state;
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s --targets %s --json --csv",
+				 UZ_CLI, BASIC_OBJ, TARGET_NEW), 2);
+	assert_non_null(strstr(out1, "--json and --csv"));
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s --csv -p --targets %s", UZ_CLI,
+				 BASIC_OBJ, TARGET_NEW), 2);
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s --targets %s --json 2>/dev/null",
+				 UZ_CLI, BASIC_OBJ, TARGET_NEW), 0);
+	assert_int_equal(uzt_run(out2, sizeof(out2), "%s matrix %s --targets=%s -j 2>/dev/null",
+				 UZ_CLI, BASIC_OBJ, TARGET_NEW), 0);
+	assert_string_equal(out1, out2);
+	assert_int_equal(uzt_run(out2, sizeof(out2),
+				 "%s matrix %s --targets=%s --shard=0/1 --target-format=btf -p "
+				 "2>/dev/null", UZ_CLI, BASIC_OBJ, TARGET_NEW), 0);
+	assert_non_null(strstr(out2, "\n  {\n    \"kernel\": "));
+	squeeze(out1);
+	squeeze(out2);
+	assert_string_equal(out1, out2);
+	assert_int_equal(uzt_run(NULL, 0, "%s matrix %s --strict=1 --targets %s", UZ_CLI,
+				 BASIC_OBJ, TARGET_NEW), 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_reloc_json),
+		cmocka_unit_test(test_stdin_object),
+		cmocka_unit_test(test_explain_json),
+		cmocka_unit_test(test_btf_json),
+		cmocka_unit_test(test_matrix_flags),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
