@@ -21,9 +21,13 @@ static void matrix_usage(FILE *f)
 		"       userize matrix --fields [--targets DIR|FILE...] [OPTIONS]\n"
 		"       userize matrix [--fields] --merge SHARD.json... [OPTIONS]\n"
 		"\n"
-		"Relocate every BPF object against every target kernel (raw BTF, vmlinux ELF;\n"
-		"a directory means every file in it) and show what each relocation resolves\n"
-		"to on each kernel. Kernels with identical results are grouped.\n"
+		"Relocate every BPF object against every target kernel and show what each\n"
+		"relocation resolves to on each kernel. Kernels with identical results are\n"
+		"grouped. A target is raw BTF, a vmlinux ELF, a kernel image (vmlinuz, arm64\n"
+		"Image, compressed) or a Debian kernel package (.deb). In a directory, hidden\n"
+		"files are skipped and an entry counts if it is named *.btf or vmlinu* or its\n"
+		"first bytes are BTF, ELF, .deb, gzip/xz/zstd/lz4 or a kernel image; READMEs\n"
+		"and notes are skipped. A --targets path that does not exist is exit 2.\n"
 		"\n"
 		"  --targets PATH...  target files or directories (all following arguments\n"
 		"                     up to the next option)\n"
@@ -37,10 +41,13 @@ static void matrix_usage(FILE *f)
 		"  --csv              kernel,object,section,insn,kind,spec,result,value,target_spec\n"
 		"                     --fields: kernel,field,result,offset,size,kernel_field,message\n"
 		"  --no-group         one column per kernel, even when layouts are identical\n"
-		"  --shard I/N        only targets I, I+N, I+2N... (0 <= I < N) of the sorted list\n"
+		"  --shard I/N        only targets I, I+N, I+2N... (0 <= I < N) of the sorted list;\n"
+		"                     its --json entries carry \"shard\": \"I/N\"\n"
 		"  --merge FILE...    join the --json outputs of --shard runs into exactly what\n"
-		"                     one unsharded run prints (table, --json or --csv)\n"
+		"                     one unsharded run prints (table, --json or --csv); every\n"
+		"                     shard I/N must be given, once\n"
 		"  --strict           count guarded dead reads (G) as failures\n"
+		"  --opt=value        as well as --opt value, for every option above\n"
 		"  --target-format F  auto (default: BTF where a target has it, else DWARF),\n"
 		"                     btf, dwarf, archive or tracefs: how targets are read\n"
 		"\n"
@@ -103,7 +110,8 @@ static int parse(struct matrix *m, struct args *a, int argc, char **argv)
 		cli_split_opt(argv[i], opt, sizeof(opt), &s, &val);
 		if (s[0] != '-' || !s[1]) {
 			if (list == LIST_TARGETS) {
-				mx_add_target_arg(m, s);
+				if (mx_add_target_arg(m, s))
+					return 2;
 			} else if (list == LIST_MERGE) {
 				a->merge_files = mx_realloc(a->merge_files,
 							    (a->nmerge + 1) * sizeof(char *));
@@ -124,8 +132,8 @@ static int parse(struct matrix *m, struct args *a, int argc, char **argv)
 		} else if (!strcmp(s, "--targets") || !strcmp(s, "-t")) {
 			list = LIST_TARGETS;
 			a->had_targets = true;
-			if (val)
-				mx_add_target_arg(m, val);
+			if (val && mx_add_target_arg(m, val))
+				return 2;
 		} else if (!strcmp(s, "--merge")) {
 			list = LIST_MERGE;
 			a->merge = true;

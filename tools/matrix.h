@@ -127,7 +127,7 @@ void *mx_realloc(void *p, size_t n);
 char *mx_strdup(const char *s);
 char *mx_base_strip(const char *path, const char *suffix);
 struct mx_row *mx_add_row(struct matrix *m, const char *path, const char *name);
-void mx_add_target_arg(struct matrix *m, const char *path);
+int mx_add_target_arg(struct matrix *m, const char *path);
 void mx_sort_rows(struct matrix *m);
 int mx_shard_rows(struct matrix *m);
 struct uz_target *mx_load_target(const struct matrix *m, struct mx_row *row);

@@ -69,21 +69,73 @@ struct mx_row *mx_add_row(struct matrix *m, const char *path, const char *name)
 	return r;
 }
 
-/* A directory contributes every entry (a non-BTF file becomes an error row). */
-void mx_add_target_arg(struct matrix *m, const char *path)
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/*
+ * Does directory entry @path (named @name) count as a target? Hidden files
+ * never; a name ending in .btf or starting with vmlinu always (a damaged
+ * one shows as a kernel that failed to load); anything else only if its
+ * first bytes are those of something uz_target_load() reads: BTF (either
+ * byte order), ELF, an ar archive (.deb), a gzip/xz/zstd/lz4 stream, an
+ * x86 bzImage or an arm64 Image. READMEs, notes and subdirectories are
+ * skipped. docs/matrix.md states the rule.
+ */
+static bool looks_like_kernel(const char *path, const char *name)
+{
+	static const struct { size_t off; const char *magic; size_t n; } m[] = {
+		{ 0, "\x9f\xeb", 2 }, { 0, "\xeb\x9f", 2 }, { 0, "\x7f" "ELF", 4 },
+		{ 0, "!<arch>\n", 8 }, { 0, "\x1f\x8b", 2 }, { 0, "\xfd" "7zXZ\0", 6 },
+		{ 0, "\x28\xb5\x2f\xfd", 4 }, { 0, "\x04\x22\x4d\x18", 4 },
+		{ 0, "\x02\x21\x4c\x18", 4 }, { 0x202, "HdrS", 4 }, { 0x38, "ARM\x64", 4 },
+	};
+	unsigned char head[0x240];
+	size_t got, i;
+	FILE *f;
+
+	if (name[0] == '.')
+		return false;
+	if (has_suffix(name, ".btf") || !strncmp(name, "vmlinu", 6))
+		return true;
+	f = fopen(path, "rb");
+	if (!f)
+		return false;
+	got = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (got >= m[i].off + m[i].n && !memcmp(head + m[i].off, m[i].magic, m[i].n))
+			return true;
+	return false;
+}
+
+/*
+ * A directory contributes the entries that look like kernels (see
+ * looks_like_kernel); a file named directly always counts. A path that does
+ * not exist is bad input: -1, said on stderr.
+ */
+int mx_add_target_arg(struct matrix *m, const char *path)
 {
 	struct dirent **ents;
 	struct stat st;
+	size_t skipped = 0;
 	int n, i;
 
-	if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+	if (stat(path, &st)) {
+		fprintf(stderr, MX_PROG ": --targets %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
 		mx_add_row(m, path, NULL);
-		return;
+		return 0;
 	}
 	n = scandir(path, &ents, NULL, alphasort);
 	if (n < 0) {
-		mx_add_row(m, path, NULL)->error = mx_strdup(strerror(errno));
-		return;
+		fprintf(stderr, MX_PROG ": --targets %s: %s\n", path, strerror(errno));
+		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		const char *e = ents[i]->d_name;
@@ -94,12 +146,20 @@ void mx_add_target_arg(struct matrix *m, const char *path)
 			full = mx_realloc(NULL, len);
 			snprintf(full, len, "%s%s%s", path,
 				 path[strlen(path) - 1] == '/' ? "" : "/", e);
-			mx_add_row(m, full, NULL);
+			if (looks_like_kernel(full, e))
+				mx_add_row(m, full, NULL);
+			else
+				skipped++;
 			free(full);
 		}
 		free(ents[i]);
 	}
 	free(ents);
+	if (skipped)
+		fprintf(stderr, MX_PROG ": %s: skipped %zu entr%s that %s not look like a kernel "
+			"(hidden, not BTF/ELF/image/.deb)\n", path, skipped, skipped > 1 ? "ies" : "y",
+			skipped > 1 ? "do" : "does");
+	return 0;
 }
 
 static int row_cmp(const void *a, const void *b)
@@ -204,7 +264,7 @@ void mx_row_cells(const struct matrix *m, struct mx_row *row)
 	row->ncells = m->nlines;
 }
 
-/* `{"kernel": ..., "path": ..., "error": ...,` of one kernel's JSON object. */
+/* `{"kernel": ..., "path": ..., "error": ...[, "shard": "I/N"]` of one kernel's JSON object. */
 void mx_json_row_begin(struct matrix *m, const struct mx_row *row)
 {
 	fputs(m->written++ ? ",\n{\"kernel\": " : "[\n{\"kernel\": ", stdout);
@@ -216,6 +276,9 @@ void mx_json_row_begin(struct matrix *m, const struct mx_row *row)
 		json_put_str(stdout, row->error);
 	else
 		fputs("null", stdout);
+	/* a shard says which, so that --merge can tell one is missing */
+	if (m->shard_n)
+		printf(", \"shard\": \"%u/%u\"", m->shard_i, m->shard_n);
 }
 
 /*

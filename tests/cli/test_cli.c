@@ -160,7 +160,7 @@ static void test_matrix_flags(void **state)
 				 UZ_CLI, BASIC_OBJ, TARGET_NEW), 0);
 	assert_string_equal(out1, out2);
 	assert_int_equal(uzt_run(out2, sizeof(out2),
-				 "%s matrix %s --targets=%s --shard=0/1 --target-format=btf -p "
+				 "%s matrix %s --targets=%s --target-format=btf -p "
 				 "2>/dev/null", UZ_CLI, BASIC_OBJ, TARGET_NEW), 0);
 	assert_non_null(strstr(out2, "\n  {\n    \"kernel\": "));
 	squeeze(out1);
@@ -168,6 +168,87 @@ static void test_matrix_flags(void **state)
 	assert_string_equal(out1, out2);
 	assert_int_equal(uzt_run(NULL, 0, "%s matrix %s --strict=1 --targets %s", UZ_CLI,
 				 BASIC_OBJ, TARGET_NEW), 2);
+}
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* --targets: a typo is bad input; a directory's non-kernel files are skipped. */
+static void test_matrix_targets(void **state)
+{
+	char dir[128], p[256];
+
+	(void)state;
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s --targets /nonexistent/k.btf",
+				 UZ_CLI, BASIC_OBJ), 2);
+	assert_non_null(strstr(out1, "--targets /nonexistent/k.btf: No such file or directory"));
+	snprintf(dir, sizeof(dir), "/tmp/uz-cli-%d-targets", (int)getpid());
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(p, sizeof(p), "cp %s %s/k.o", TARGET_NEW, dir);
+	assert_int_equal(system(p), 0);
+	snprintf(p, sizeof(p), "%s/README", dir);
+	put(p, "kernels for the matrix\n");
+	snprintf(p, sizeof(p), "%s/notes.txt", dir);
+	put(p, "notes\n");
+	snprintf(p, sizeof(p), "%s/list.md", dir);
+	put(p, "# list\n");
+	snprintf(p, sizeof(p), "%s/.hidden.btf", dir);
+	put(p, "hidden\n");
+	snprintf(p, sizeof(p), "%s/sub", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	/* named .btf: counts, and fails to load, whatever it holds */
+	snprintf(p, sizeof(p), "%s/broken.btf", dir);
+	put(p, "not BTF\n");
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s --targets %s", UZ_CLI,
+				 BASIC_OBJ, dir), 1);
+	assert_non_null(strstr(out1, "2 kernel(s)"));
+	assert_non_null(strstr(out1, "skipped 5 entries"));
+	assert_null(strstr(out1, "README"));
+	assert_null(strstr(out1, "notes"));
+	assert_non_null(strstr(out1, "broken"));
+	unlink(p);
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s --targets %s", UZ_CLI,
+				 BASIC_OBJ, dir), 0);
+	assert_non_null(strstr(out1, "1 kernel(s)"));
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	assert_int_equal(system(p), 0);
+}
+
+/* --merge: every shard of one --shard I/N set, each once. */
+static void test_matrix_merge_shards(void **state)
+{
+	char d[64];
+
+	(void)state;
+	snprintf(d, sizeof(d), "/tmp/uz-cli-%d", (int)getpid());
+	assert_int_equal(uzt_run(NULL, 0, "mkdir %s && for i in 0 1; do %s matrix %s --targets %s "
+				 "%s --shard=$i/2 -j > %s/s$i.json; done; test -s %s/s1.json", d, UZ_CLI,
+				 BASIC_OBJ, TARGET_NEW, TARGET_RENAMED, d, d), 0);
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix --merge %s/s0.json", UZ_CLI, d), 2);
+	assert_non_null(strstr(out1, "shard 1/2 missing"));
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix --merge %s/s1.json", UZ_CLI, d), 2);
+	assert_non_null(strstr(out1, "shard 0/2 missing"));
+	/* the same shard of another run over other kernels */
+	assert_int_equal(uzt_run(NULL, 0, "cd %s && cp %s other.o && %s matrix %s --targets "
+				 "other.o %s --shard 1/2 -j > %s/o1.json", d, TARGET_NEW, UZ_CLI,
+				 BASIC_OBJ, TARGET_NEW, d), 0);
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix --merge %s/s0.json %s/s1.json "
+				 "%s/o1.json", UZ_CLI, d, d, d), 2);
+	assert_non_null(strstr(out1, "shard 1/2 again"));
+	/* complete: what the unsharded run prints */
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix --merge %s/s1.json %s/s0.json -j "
+				 "2>/dev/null", UZ_CLI, d, d), 1);
+	assert_int_equal(uzt_run(out2, sizeof(out2), "%s matrix %s --targets %s %s -j 2>/dev/null",
+				 UZ_CLI, BASIC_OBJ, TARGET_NEW, TARGET_RENAMED), 1);
+	assert_string_equal(out1, out2);
+	assert_null(strstr(out1, "\"shard\""));
+	assert_int_equal(uzt_run(NULL, 0, "rm -rf %s", d), 0);
 }
 
 int main(void)
@@ -180,6 +261,8 @@ int main(void)
 		cmocka_unit_test(test_explain_json),
 		cmocka_unit_test(test_btf_json),
 		cmocka_unit_test(test_matrix_flags),
+		cmocka_unit_test(test_matrix_targets),
+		cmocka_unit_test(test_matrix_merge_shards),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
