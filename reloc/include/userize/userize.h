@@ -15,6 +15,9 @@
  * can grow without breaking the ABI; a caller built against a newer header
  * that sets fields this library does not know gets -EINVAL, never a
  * silently ignored option. There is no global state.
+ * Pointer arguments are checked: a NULL object, target, relocation, path or
+ * out pointer gives -EINVAL (with a message in @err where the function takes
+ * one); accessors given NULL return NULL, 0, "" or false.
  */
 #ifndef USERIZE_USERIZE_H
 #define USERIZE_USERIZE_H
