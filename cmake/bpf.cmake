@@ -22,7 +22,7 @@ function(uz_bpf_object name src)
   get_filename_component(abs ${src} ABSOLUTE)
   add_custom_command(OUTPUT ${out}
     COMMAND ${UZ_BPF_CLANG} -g -O2 -target ${A_ENDIAN} -D__TARGET_ARCH_x86
-            -Wall -Werror ${incs} ${defs} -c ${abs} -o ${out}
+            -Wall ${UZ_BPF_WERROR} ${incs} ${defs} -c ${abs} -o ${out}
     DEPENDS ${abs} ${A_DEPENDS}
     COMMENT "BPF ${name}.o (${A_ENDIAN})"
     VERBATIM)

@@ -12,7 +12,8 @@ cd "$top"
 PKGS=(build-essential cmake pkg-config git ca-certificates
       clang-19 llvm-19 libbpf-dev libelf-dev libdw-dev libcmocka-dev
       zlib1g-dev liblzma-dev liblz4-dev libzstd-dev
-      bpftool dwarves iproute2 qemu-system-x86 busybox-static lz4 zstd xz-utils cpio kmod)
+      bpftool dwarves iproute2 qemu-system-x86 busybox-static lz4 zstd xz-utils cpio kmod
+      groff-base)
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
@@ -36,9 +37,10 @@ deps() {
 	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The project's own builds treat warnings as errors (UZ_WERROR).
 build() {
 	local dir=$1; shift
-	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUZ_WERROR=ON "$@" >/dev/null
 	cmake --build "$dir" -j"$(nproc)"
 }
 
@@ -56,6 +58,9 @@ test)
 	need_root test
 	build build
 	build build-san -DUZ_SANITIZE=ON
+	# A packager's build: Release at -O3 (as Debian's dpkg-buildflags can
+	# give), warnings as errors so that none creeps in; library and CLI only.
+	build build-release -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="-O3" -DUZ_TESTS=OFF
 	rc=0
 	echo "== tests: plain build =="
 	(cd build && ctest --output-on-failure --timeout 1500) || rc=1
