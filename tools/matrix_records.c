@@ -340,6 +340,7 @@ int mx_run_objects(struct matrix *m)
 		}
 		uz_target_free(tgt);
 	}
+	mx_progress(m, m->nrows);
 	free(objrecs);
 	free(rels);
 	if (rc)

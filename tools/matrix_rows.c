@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "encode.h"
 #include "matrix.h"
@@ -181,6 +182,7 @@ static void row_free(struct mx_row *r)
 	free(r->cells);
 	free(r->path);
 	free(r->name);
+	free(r->disp);
 	free(r->error);
 }
 
@@ -204,6 +206,65 @@ int mx_shard_rows(struct matrix *m)
 		return 2;
 	}
 	return 0;
+}
+
+/* A loaded kernel is named by its release (from the BTF's ELF notes, the
+ * image, the package or the file name); the file's name is the fallback. */
+static void name_by_release(struct mx_row *row, const struct uz_target *tgt)
+{
+	const struct uz_target_provenance *p = uz_target_provenance(tgt);
+
+	if (p && p->release && p->release[0]) {
+		free(row->name);
+		row->name = mx_strdup(p->release);
+	}
+}
+
+/*
+ * Kernels that share a name (one release as a .deb and as extracted BTF)
+ * get their file's name, or its path where that is shared too, in
+ * parentheses: "6.1.0-56-amd64 (vmlinux-6.1.0-56-amd64)". It depends only
+ * on the set of kernels, so a merge of shards names them as one run does.
+ */
+static const char *base_of(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b && b[1] ? b + 1 : path;
+}
+
+void mx_unique_names(struct matrix *m)
+{
+	bool *dup = mx_realloc(NULL, m->nrows * sizeof(*dup));
+	size_t i, j;
+
+	for (i = 0; i < m->nrows; i++) {
+		dup[i] = false;
+		for (j = 0; j < m->nrows && !dup[i]; j++)
+			dup[i] = j != i && !strcmp(m->rows[i].name, m->rows[j].name);
+	}
+	for (i = 0; i < m->nrows; i++) {
+		struct mx_row *r = &m->rows[i];
+		const char *tag = base_of(r->path);
+		size_t len;
+
+		if (!dup[i] || r->disp)
+			continue;
+		for (j = 0; j < m->nrows; j++)
+			if (j != i && !strcmp(m->rows[j].name, r->name) &&
+			    !strcmp(base_of(m->rows[j].path), tag))
+				tag = r->path;
+		len = strlen(r->name) + strlen(tag) + 4;
+		r->disp = mx_realloc(NULL, len);
+		snprintf(r->disp, len, "%s (%s)", r->name, tag);
+	}
+	free(dup);
+}
+
+/* The name the table shows. */
+const char *mx_row_label(const struct mx_row *r)
+{
+	return r->disp ? r->disp : r->name;
 }
 
 /* The row's target, or NULL with row->error set (and said on stderr). */
@@ -230,15 +291,31 @@ struct uz_target *mx_load_target(const struct matrix *m, struct mx_row *row)
 			tgt = NULL;
 		}
 	}
+	if (tgt)
+		name_by_release(row, tgt);
 	if (row->error)
-		fprintf(stderr, MX_PROG ": %s: %s\n", row->path, row->error);
+		fprintf(stderr, "%s" MX_PROG ": %s: %s\n",
+			isatty(STDERR_FILENO) ? "\r\033[K" : "", row->path, row->error);
 	return tgt;
 }
 
+/*
+ * Progress on standard error, before target @i is loaded (@i == nrows: the
+ * run is over). On a terminal one line, rewritten in place and cleared at
+ * the end; otherwise a line per target, only for runs of more than
+ * MX_PROGRESS_MIN targets (a log then shows where a long run is).
+ */
 void mx_progress(const struct matrix *m, size_t i)
 {
-	if (m->nrows > 20)
-		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, m->nrows, m->rows[i].name);
+	bool tty = m->nrows > 1 && isatty(STDERR_FILENO);
+
+	if (tty && i >= m->nrows)
+		fputs("\r\033[K", stderr);
+	else if (tty)
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, m->nrows, base_of(m->rows[i].path));
+	else if (m->nrows > MX_PROGRESS_MIN && i < m->nrows)
+		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, m->nrows, m->rows[i].path);
+	fflush(stderr);
 }
 
 struct mx_line *mx_add_line(struct matrix *m)

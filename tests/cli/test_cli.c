@@ -251,6 +251,61 @@ static void test_matrix_merge_shards(void **state)
 	assert_int_equal(uzt_run(NULL, 0, "rm -rf %s", d), 0);
 }
 
+/* Kernels are named by release; repeated releases get file name or path, deterministically. */
+static void test_matrix_names(void **state)
+{
+	char d[64];
+
+	(void)state;
+	snprintf(d, sizeof(d), "/tmp/uz-cli-%d-names", (int)getpid());
+	assert_int_equal(uzt_run(NULL, 0, "mkdir -p %s/a %s/b && cp %s %s/a/vmlinux-9.9.9-test && "
+				 "cp %s %s/b/vmlinux-9.9.9-test && cp %s %s/9.9.9-test.btf && "
+				 "cp %s %s/vmlinux-1.2.3-x", d, d, TARGET_NEW, d, TARGET_NEW, d,
+				 TARGET_NEW, d, TARGET_RENAMED, d), 0);
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s --targets %s/a %s/b "
+				 "%s/9.9.9-test.btf %s/vmlinux-1.2.3-x 2>/dev/null", UZ_CLI, BASIC_OBJ,
+				 d, d, d, d), 1);
+	snprintf(out2, sizeof(out2), "  A   9.9.9-test (9.9.9-test.btf), 9.9.9-test "
+		 "(%s/a/vmlinux-9.9.9-test), 9.9.9-test (%s/b/vmlinux-9.9.9-test)\n", d, d);
+	assert_non_null(strstr(out1, out2));
+	assert_non_null(strstr(out1, "  B   1.2.3-x  (11 unresolved)\n"));
+	/* JSON: the release itself (the path is the key) */
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s --targets %s/a -j 2>/dev/null",
+				 UZ_CLI, BASIC_OBJ, d), 0);
+	assert_non_null(strstr(out1, "{\"kernel\": \"9.9.9-test\", \"path\": "));
+	/* shards, each seeing one of a pair, merge to the names of one run */
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s --targets %s/a %s/9.9.9-test.btf "
+				 "2>/dev/null", UZ_CLI, BASIC_OBJ, d, d), 0);
+	assert_int_equal(uzt_run(out2, sizeof(out2), "cd %s && for i in 0 1; do %s matrix %s "
+				 "--targets a 9.9.9-test.btf --shard $i/2 -j > s$i.json; done; "
+				 "%s matrix --merge s0.json s1.json 2>/dev/null", d, UZ_CLI, BASIC_OBJ,
+				 UZ_CLI), 0);
+	assert_non_null(strstr(out2, "9.9.9-test (9.9.9-test.btf), 9.9.9-test (vmlinux-9.9.9-test)"));
+	assert_int_equal(uzt_run(NULL, 0, "rm -rf %s", d), 0);
+}
+
+/* Progress: a line per target in a log above 20 targets, one rewritten line on a terminal. */
+static void test_matrix_progress(void **state)
+{
+	char d[64];
+
+	(void)state;
+	snprintf(d, sizeof(d), "/tmp/uz-cli-%d-many", (int)getpid());
+	assert_int_equal(uzt_run(NULL, 0, "mkdir %s && for i in $(seq 10 30); do cp %s %s/k$i.btf; "
+				 "done", d, TARGET_NEW, d), 0);
+	assert_int_equal(uzt_run(out1, sizeof(out1), "(%s matrix %s --targets %s 2>&1 >/dev/null)",
+				 UZ_CLI, BASIC_OBJ, d), 0);
+	assert_non_null(strstr(out1, "[1/21] "));
+	assert_non_null(strstr(out1, "[21/21] "));
+	assert_int_equal(uzt_run(out1, sizeof(out1), "(%s matrix %s --targets %s/k10.btf %s/k11.btf "
+				 "2>&1 >/dev/null)", UZ_CLI, BASIC_OBJ, d, d), 0);
+	assert_null(strstr(out1, "[1/2]"));
+	assert_int_equal(uzt_run(out1, sizeof(out1), "script -qec \"%s matrix %s --targets %s/k10.btf "
+				 "%s/k11.btf 2>&1 >/dev/null\" /dev/null", UZ_CLI, BASIC_OBJ, d, d), 0);
+	assert_non_null(strstr(out1, "\r\033[K[1/2] k10.btf\r\033[K[2/2] k11.btf\r\033[K"));
+	assert_int_equal(uzt_run(NULL, 0, "rm -rf %s", d), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +318,8 @@ int main(void)
 		cmocka_unit_test(test_matrix_flags),
 		cmocka_unit_test(test_matrix_targets),
 		cmocka_unit_test(test_matrix_merge_shards),
+		cmocka_unit_test(test_matrix_names),
+		cmocka_unit_test(test_matrix_progress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
