@@ -75,10 +75,11 @@ static void make_groups(struct matrix *m, struct table *t)
 			t->any_err = true;
 			continue;
 		}
-		for (g = 0; !m->no_group && g < t->ngroups; g++)
+		/* --no-group: every kernel its own group */
+		for (g = m->no_group ? t->ngroups : 0; g < t->ngroups; g++)
 			if (rows_equal(m, &m->rows[t->rep[g]], r))
 				break;
-		if (m->no_group || g == t->ngroups)
+		if (g == t->ngroups)
 			t->rep[t->ngroups++] = i;
 		r->group = (int)g;
 	}

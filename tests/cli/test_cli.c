@@ -269,6 +269,10 @@ static void test_matrix_names(void **state)
 		 "(%s/a/vmlinux-9.9.9-test), 9.9.9-test (%s/b/vmlinux-9.9.9-test)\n", d, d);
 	assert_non_null(strstr(out1, out2));
 	assert_non_null(strstr(out1, "  B   1.2.3-x  (11 unresolved)\n"));
+	/* --no-group: one kernel a group, each listed under its own letter */
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s --no-group --targets %s/a "
+				 "%s/vmlinux-1.2.3-x 2>/dev/null", UZ_CLI, BASIC_OBJ, d, d), 1);
+	assert_non_null(strstr(out1, "  A   9.9.9-test\n  B   1.2.3-x  (11 unresolved)\n"));
 	/* JSON: the release itself (the path is the key) */
 	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s --targets %s/a -j 2>/dev/null",
 				 UZ_CLI, BASIC_OBJ, d), 0);
