@@ -24,6 +24,11 @@ bool cli_is_stdout(const char *path);
  */
 void cli_split_opt(const char *arg, char *buf, size_t sz, const char **opt, const char **val);
 
+struct uz_object;
+/* uz_object_open(), or from standard input for "-" (named "<stdin>"); 0, or
+ * -errno with the message on stderr prefixed by @prog. */
+int cli_object_open(const char *prog, const char *path, struct uz_object **obj);
+
 /* Read @path, or standard input for "-", into a malloc'ed buffer; 0 or -errno
  * with the message printed on stderr, prefixed by @prog. */
 int cli_read_input(const char *prog, const char *path, uint8_t **data, size_t *len);

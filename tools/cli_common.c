@@ -111,6 +111,28 @@ int cli_read_input(const char *prog, const char *path, uint8_t **data, size_t *l
  * (the library's reports, matrix's kernel-by-kernel JSON) write to stdout,
  * so stdout itself is pointed at the memory stream meanwhile.
  */
+int cli_object_open(const char *prog, const char *path, struct uz_object **obj)
+{
+	UZ_OPTS_INIT(uz_object_opts, oopts, .name = "<stdin>");
+	struct uz_error err = { 0 };
+	uint8_t *data;
+	size_t len;
+	int r;
+
+	if (strcmp(path, "-")) {
+		r = uz_object_open(path, NULL, obj, &err);
+	} else {
+		r = cli_read_input(prog, "-", &data, &len);
+		if (r)
+			return r;
+		r = uz_object_open_mem(data, len, &oopts, obj, &err);
+		free(data);
+	}
+	if (r)
+		fprintf(stderr, "%s: %s\n", prog, err.msg);
+	return r;
+}
+
 FILE *cli_json_begin(struct cli_json *j, bool pretty)
 {
 	FILE *mem;

@@ -28,6 +28,7 @@ static void matrix_usage(FILE *f)
 		"files are skipped and an entry counts if it is named *.btf or vmlinu* or its\n"
 		"first bytes are BTF, ELF, .deb, gzip/xz/zstd/lz4 or a kernel image; READMEs\n"
 		"and notes are skipped. A --targets path that does not exist is exit 2.\n"
+		"An OBJ '-' is read from standard input.\n"
 		"\n"
 		"  --targets PATH...  target files or directories (all following arguments\n"
 		"                     up to the next option)\n"

@@ -163,24 +163,8 @@ static int open_both(const struct reloc_args *a, struct uz_object **obj, struct 
 
 	*obj = NULL;
 	*tgt = NULL;
-	if (!strcmp(a->obj, "-")) {
-		UZ_OPTS_INIT(uz_object_opts, oopts, .name = "<stdin>");
-		uint8_t *data;
-		size_t len;
-		int r;
-
-		if (cli_read_input("userize", "-", &data, &len))
-			return 2;
-		r = uz_object_open_mem(data, len, &oopts, obj, &err);
-		free(data);
-		if (r) {
-			fprintf(stderr, "userize: %s\n", err.msg);
-			return 2;
-		}
-	} else if (uz_object_open(a->obj, NULL, obj, &err)) {
-		fprintf(stderr, "userize: %s\n", err.msg);
+	if (cli_object_open("userize", a->obj, obj))
 		return 2;
-	}
 	if (uz_target_load(a->target, &topts, tgt, &err)) {
 		fprintf(stderr, "userize: target: %s\n", err.msg);
 		uz_object_free(*obj);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "encode.h"
 #include "matrix.h"
 
@@ -310,14 +311,9 @@ int mx_run_objects(struct matrix *m)
 	size_t i, oi;
 	int rc;
 
-	for (i = 0; i < m->nobj; i++) {
-		struct uz_error err = { 0 };
-
-		if (uz_object_open(m->objs[i].path, NULL, &m->objs[i].obj, &err)) {
-			fprintf(stderr, MX_PROG ": %s\n", err.msg);
+	for (i = 0; i < m->nobj; i++)
+		if (cli_object_open(MX_PROG, m->objs[i].path, &m->objs[i].obj))
 			return 2;
-		}
-	}
 	mx_sort_rows(m);
 	rc = mx_shard_rows(m);
 	if (rc)

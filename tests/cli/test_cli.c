@@ -168,6 +168,10 @@ static void test_matrix_flags(void **state)
 	assert_string_equal(out1, out2);
 	assert_int_equal(uzt_run(NULL, 0, "%s matrix %s --strict=1 --targets %s", UZ_CLI,
 				 BASIC_OBJ, TARGET_NEW), 2);
+	/* the object from standard input, named "-" */
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix - --targets %s -j < %s "
+				 "2>/dev/null", UZ_CLI, TARGET_NEW, BASIC_OBJ), 0);
+	assert_non_null(strstr(out1, "\"records\": {\n\"-\": [\n {\"section\": "));
 }
 
 static void put(const char *path, const char *text)
