@@ -145,8 +145,8 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 		return 2;
 	}
 	if (explain && a->report && strcmp(a->report, "json")) {
-		fprintf(stderr, "userize explain: the report is text or -j/--json, not '%s'\n",
-			a->report);
+		fprintf(stderr, "userize explain: prints text, or JSON with -j/--json; "
+			"--report %s is reloc's\n", a->report);
 		return 2;
 	}
 	if (a->report && strcmp(a->report, "json") && strcmp(a->report, "text")) {
