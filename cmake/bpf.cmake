@@ -44,7 +44,7 @@ function(uz_bpf_object name src)
   add_custom_command(OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${outdir}
     COMMAND ${UZ_BPF_CLANG} -g -O2 -target ${A_ENDIAN}
-            -Wall -Werror ${incs} ${defs} -c ${abs} -o ${out}
+            -Wall ${UZ_BPF_WERROR} ${incs} ${defs} -c ${abs} -o ${out}
     DEPENDS ${abs} ${A_DEPENDS}
     COMMENT "BPF ${name}.o (${A_ENDIAN})"
     VERBATIM)

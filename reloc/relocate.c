@@ -940,6 +940,12 @@ int uz_insns_relocate(void *insns, size_t insn_cnt, const char *section,
 
 	if (out)
 		*out = NULL;
+	if (!insns || !insn_cnt || !section || !btf || !btf_ext)
+		return uz_err_set(err, -EINVAL, "uz_insns_relocate: %s is NULL or empty",
+				  !insns || !insn_cnt ? "insns" : !section ? "section" :
+				  !btf ? "btf" : "btf_ext");
+	if (!target)
+		return uz_err_set(err, -EINVAL, "relocation needs an object and a target");
 	e = uz_object_from_parts(insns, insn_cnt, section, btf, btf_len, btf_ext, btf_ext_len,
 				 &obj, err);
 	if (e)

@@ -12,7 +12,9 @@
 
 #include <bpf/btf.h>
 
+#include "cli.h"
 #include "commands.h"
+#include "encode.h"
 #include "target/kimage/kimage.h"
 #include "target/split_btf.h"
 #include "common/uz_internal.h"
@@ -21,6 +23,7 @@
 
 static const char btf_usage[] =
 	"usage: userize btf extract INPUT -o OUT.btf [--base VMLINUX] [--kernel RELEASE] [--quiet]\n"
+	"                           [-j|--json] [-p|--pretty]\n"
 	"       userize btf dump FILE [--kernel RELEASE] [--format c|raw|json] (see dump --help)\n"
 	"\n"
 	"Extract the kernel's BTF from INPUT and write it to OUT.btf (atomically).\n"
@@ -35,11 +38,17 @@ static const char btf_usage[] =
 	"tree or a tar (plain, .gz, .xz, .zst) of one: OUT.btf then holds the record\n"
 	"type of every event, built from the format files (struct\n"
 	"trace_event_raw_EVENT; syscalls: syscall_trace_enter/exit___EVENT).\n"
+	"INPUT '-' is standard input, OUT.btf '-' standard output; a regular OUT.btf\n"
+	"is replaced atomically (mode kept), a symbolic link's target is replaced, a\n"
+	"device or FIFO is written to.\n"
 	"\n"
 	"  -o, --output FILE   where to write the BTF (required)\n"
 	"  -b, --base PATH     base (vmlinux) BTF for a kernel module\n"
 	"  -k, --kernel R      archive entry for kernel release R\n"
 	"  -q, --quiet         do not describe what was found on standard error\n"
+	"  -j, --json          describe it on stdout instead: {input, output, found,\n"
+	"                      bytes} (found: the path taken to the BTF)\n"
+	"  -p, --pretty        the same JSON, indented\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Exit status: 0 written, 1 the kernel has no BTF, 2 bad input or usage.\n";
@@ -51,6 +60,7 @@ struct btf_args {
 	const char *kernel;
 	bool quiet;
 	bool help;
+	bool json, pretty;
 };
 
 static int btf_usage_error(const char *fmt, const char *arg)
@@ -67,26 +77,32 @@ static int btf_parse(int argc, char **argv, struct btf_args *a)
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
+		const char *s, *val;
+		char opt[64];
 
+		cli_split_opt(argv[i], opt, sizeof(opt), &s, &val);
+		if (val && strcmp(s, "--output"))
+			return btf_usage_error("option '%s' takes no value", s);
 		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
 			a->help = true;
 		} else if (!strcmp(s, "-q") || !strcmp(s, "--quiet")) {
 			a->quiet = true;
+		} else if (!strcmp(s, "-j") || !strcmp(s, "--json")) {
+			a->json = true;
+		} else if (!strcmp(s, "-p") || !strcmp(s, "--pretty")) {
+			a->json = a->pretty = true;
 		} else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
-			if (++i >= argc)
+			if (!val && ++i >= argc)
 				return btf_usage_error("%s needs a file name", s);
-			a->output = argv[i];
+			a->output = val ? val : argv[i];
 		} else if (!strcmp(s, "-k") || !strcmp(s, "--kernel")) {
-			if (++i >= argc)
+			if (!val && ++i >= argc)
 				return btf_usage_error("%s needs a kernel release", s);
-			a->kernel = argv[i];
-		} else if (!strncmp(s, "--output=", 9)) {
-			a->output = s + 9;
+			a->kernel = val ? val : argv[i];
 		} else if (!strcmp(s, "-b") || !strcmp(s, "--base")) {
-			if (++i >= argc)
+			if (!val && ++i >= argc)
 				return btf_usage_error("%s needs a file name", s);
-			a->base = argv[i];
+			a->base = val ? val : argv[i];
 		} else if (s[0] == '-' && s[1]) {
 			return btf_usage_error("unknown option '%s'", s);
 		} else if (!a->input) {
@@ -101,6 +117,8 @@ static int btf_parse(int argc, char **argv, struct btf_args *a)
 		return btf_usage_error("%s", "missing INPUT");
 	if (!a->output || !a->output[0])
 		return btf_usage_error("%s", "missing -o OUT.btf");
+	if (a->json && cli_is_stdout(a->output))
+		return btf_usage_error("%s", "the BTF (-o -) and the JSON cannot both go to standard output");
 	return 0;
 }
 
@@ -187,18 +205,32 @@ static int btf_extract(const struct btf_args *a)
 	char what[512];
 	int rc;
 
-	if (uz_cmd_is_archive(a->input))
+	if (strcmp(a->input, "-") && uz_cmd_is_archive(a->input))
 		return uz_cmd_btf_extract_archive(a->input, a->kernel, a->output, a->quiet);
 	if (a->base)
 		return btf_extract_split(a);
-	rc = btf_tracefs(a);
-	if (rc != -ENOTSUP)
-		return rc;
-	rc = uz_kimage_extract_btf_file(a->input, &btf, &btf_len, what, sizeof(what), &err);
-	if (rc == -EINVAL && is_split_file(a->input)) {
-		fprintf(stderr, "userize btf: %s: kernel-module split BTF: give --base, the BTF of the vmlinux it was built for\n",
-			a->input);
-		return 2;
+	if (strcmp(a->input, "-")) {
+		rc = btf_tracefs(a);
+		if (rc != -ENOTSUP)
+			return rc;
+	}
+	if (!strcmp(a->input, "-")) {
+		uint8_t *in;
+		size_t in_len;
+
+		if (cli_read_input("userize btf", "-", &in, &in_len))
+			return 2;
+		rc = uz_kimage_extract_btf(in, in_len, "<stdin>", &btf, &btf_len, what,
+					   sizeof(what), &err);
+		free(in);
+	} else {
+		rc = uz_kimage_extract_btf_file(a->input, &btf, &btf_len, what, sizeof(what),
+						&err);
+		if (rc == -EINVAL && is_split_file(a->input)) {
+			fprintf(stderr, "userize btf: %s: kernel-module split BTF: give --base, the BTF of the vmlinux it was built for\n",
+				a->input);
+			return 2;
+		}
 	}
 	if (rc) {
 		fprintf(stderr, "userize btf: %s\n", err.msg);
@@ -210,8 +242,21 @@ static int btf_extract(const struct btf_args *a)
 		fprintf(stderr, "userize btf: %s\n", err.msg);
 		return 2;
 	}
-	if (!a->quiet)
+	if (a->json) {
+		struct cli_json j;
+		FILE *f = cli_json_begin(&j, a->pretty);
+
+		fputs("{\"input\": ", f);
+		json_put_str(f, a->input);
+		fputs(", \"output\": ", f);
+		json_put_str(f, a->output);
+		fputs(", \"found\": ", f);
+		json_put_str(f, what);
+		fprintf(f, ", \"bytes\": %zu}\n", btf_len);
+		cli_json_end(&j);
+	} else if (!a->quiet) {
 		fprintf(stderr, "%s: %s -> %s (%zu bytes)\n", a->input, what, a->output, btf_len);
+	}
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "matrix.h"
 
@@ -20,11 +21,16 @@ static void matrix_usage(FILE *f)
 		"       userize matrix --fields [--targets DIR|FILE...] [OPTIONS]\n"
 		"       userize matrix [--fields] --merge SHARD.json... [OPTIONS]\n"
 		"\n"
-		"Relocate every BPF object against every target kernel (raw BTF, vmlinux ELF,\n"
-		"or a -dbg vmlinux without BTF, read from its DWARF: BTF and DWARF targets mix\n"
-		"in one run; a directory means every file in it) and show what each\n"
+		"Relocate every BPF object against every target kernel and show what each\n"
 		"relocation resolves to on each kernel. Kernels with identical results are\n"
-		"grouped.\n"
+		"grouped. A target is raw BTF, a vmlinux ELF, a kernel image (vmlinuz, arm64\n"
+		"Image, compressed), a Debian kernel package (.deb), a btfgen archive, a\n"
+		"tracefs tree, or a -dbg vmlinux without BTF, read from its DWARF (BTF and\n"
+		"DWARF targets mix in one run). In a directory, hidden files are skipped and\n"
+		"an entry counts if it is named *.btf or vmlinu* or its first bytes are BTF,\n"
+		"ELF, .deb, gzip/xz/zstd/lz4 or a kernel image; READMEs and notes are\n"
+		"skipped. A --targets path that does not exist is exit 2.\n"
+		"An OBJ '-' is read from standard input.\n"
 		"\n"
 		"  --targets PATH...  target files or directories (a tracefs mount or a copy\n"
 		"                     of its events/ tree is one target; all following arguments\n"
@@ -32,16 +38,20 @@ static void matrix_usage(FILE *f)
 		"  --fields           no object: offset, size and kernel struct.field of every\n"
 		"                     field of every uapi view (uapi/userize/bpf/*.h) on each\n"
 		"                     kernel; default target /sys/kernel/btf/vmlinux\n"
-		"  --json             [{kernel, path, error, records: {OBJ: [record...]}}]\n"
+		"  -j, --json         [{kernel, path, error, records: {OBJ: [record...]}}]\n"
 		"                     --fields: [{kernel, path, error, fields: [{field,\n"
 		"                     result, offset, size, kernel_field, message}]}]\n"
+		"  -p, --pretty       the same JSON, indented\n"
 		"  --csv              kernel,object,section,insn,kind,spec,result,value,target_spec\n"
 		"                     --fields: kernel,field,result,offset,size,kernel_field,message\n"
 		"  --no-group         one column per kernel, even when layouts are identical\n"
-		"  --shard I/N        only targets I, I+N, I+2N... (0 <= I < N) of the sorted list\n"
+		"  --shard I/N        only targets I, I+N, I+2N... (0 <= I < N) of the sorted list;\n"
+		"                     its --json entries carry \"shard\": \"I/N\"\n"
 		"  --merge FILE...    join the --json outputs of --shard runs into exactly what\n"
-		"                     one unsharded run prints (table, --json or --csv)\n"
+		"                     one unsharded run prints (table, --json or --csv); every\n"
+		"                     shard I/N must be given, once\n"
 		"  --strict           count guarded dead reads (G) as failures\n"
+		"  --opt=value        as well as --opt value, for every option above\n"
 		"  --target-format F  auto (default: BTF where a target has it, else DWARF),\n"
 		"                     btf, dwarf, archive or tracefs: how targets are read\n"
 		"  --kernel RELEASE   which entry of btfgen archive targets (default: the\n"
@@ -60,7 +70,8 @@ static void matrix_usage(FILE *f)
 }
 
 struct args {
-	bool fields, merge, had_targets;
+	bool fields, merge, had_targets, pretty;
+	const char *fmt_flag;		/* the output flag given, for conflicts */
 	char **merge_files;
 	size_t nmerge;
 };
@@ -73,6 +84,25 @@ static void add_object(struct matrix *m, const char *path)
 	m->objs[m->nobj++].name = mx_base_strip(path, ".o");
 }
 
+static bool takes_value(const char *opt)
+{
+	return !strcmp(opt, "--targets") || !strcmp(opt, "--merge") ||
+	       !strcmp(opt, "--target-format") || !strcmp(opt, "--shard");
+}
+
+/* One output format: --json with --csv is an error, not the last one winning. */
+static int set_fmt(struct matrix *m, struct args *a, enum mx_fmt fmt, const char *flag)
+{
+	if (a->fmt_flag && m->fmt != fmt) {
+		fprintf(stderr, MX_PROG ": %s and %s are different output formats: give one\n",
+			a->fmt_flag, flag);
+		return 2;
+	}
+	m->fmt = fmt;
+	a->fmt_flag = flag;
+	return 0;
+}
+
 /* 0 parsed, -1 --help printed, else an exit status. */
 static int parse(struct matrix *m, struct args *a, int argc, char **argv)
 {
@@ -80,11 +110,14 @@ static int parse(struct matrix *m, struct args *a, int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
+		const char *s, *val;
+		char opt[64];
 
+		cli_split_opt(argv[i], opt, sizeof(opt), &s, &val);
 		if (s[0] != '-' || !s[1]) {
 			if (list == LIST_TARGETS) {
-				mx_add_target_arg(m, s);
+				if (mx_add_target_arg(m, s))
+					return 2;
 			} else if (list == LIST_MERGE) {
 				a->merge_files = mx_realloc(a->merge_files,
 							    (a->nmerge + 1) * sizeof(char *));
@@ -95,25 +128,43 @@ static int parse(struct matrix *m, struct args *a, int argc, char **argv)
 			continue;
 		}
 		list = LIST_NONE;
+		if (val && !takes_value(s)) {
+			fprintf(stderr, MX_PROG ": option '%s' takes no value\n", s);
+			return 2;
+		}
 		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
 			matrix_usage(stdout);
 			return -1;
 		} else if (!strcmp(s, "--targets") || !strcmp(s, "-t")) {
 			list = LIST_TARGETS;
 			a->had_targets = true;
+			if (val && mx_add_target_arg(m, val))
+				return 2;
 		} else if (!strcmp(s, "--merge")) {
 			list = LIST_MERGE;
 			a->merge = true;
+			if (val) {
+				a->merge_files = mx_realloc(a->merge_files,
+							    (a->nmerge + 1) * sizeof(char *));
+				a->merge_files[a->nmerge++] = (char *)val;
+			}
 		} else if (!strcmp(s, "--fields")) {
 			a->fields = true;
-		} else if (!strcmp(s, "--json")) {
-			m->fmt = MX_JSON;
+		} else if (!strcmp(s, "--json") || !strcmp(s, "-j") ||
+			   !strcmp(s, "--pretty") || !strcmp(s, "-p")) {
+			if (set_fmt(m, a, MX_JSON, s))
+				return 2;
+			if (!strcmp(s, "-p") || !strcmp(s, "--pretty"))
+				a->pretty = true;
 		} else if (!strcmp(s, "--csv")) {
-			m->fmt = MX_CSV;
+			if (set_fmt(m, a, MX_CSV, s))
+				return 2;
 		} else if (!strcmp(s, "--no-group")) {
 			m->no_group = true;
 		} else if (!strcmp(s, "--target-format")) {
-			if (i + 1 >= argc || uz_source_kind_parse(argv[++i], &m->sources)) {
+			const char *v = val ? val : (i + 1 < argc ? argv[++i] : NULL);
+
+			if (!v || uz_source_kind_parse(v, &m->sources)) {
 				fprintf(stderr, MX_PROG ": --target-format takes auto, btf, dwarf, archive or tracefs\n");
 				return 2;
 			}
@@ -126,10 +177,10 @@ static int parse(struct matrix *m, struct args *a, int argc, char **argv)
 		} else if (!strcmp(s, "--strict")) {
 			m->strict = true;
 		} else if (!strcmp(s, "--shard")) {
+			const char *v = val ? val : (i + 1 < argc ? argv[++i] : NULL);
 			char end;
 
-			if (i + 1 >= argc ||
-			    sscanf(argv[++i], "%u/%u%c", &m->shard_i, &m->shard_n, &end) != 2 ||
+			if (!v || sscanf(v, "%u/%u%c", &m->shard_i, &m->shard_n, &end) != 2 ||
 			    !m->shard_n || m->shard_i >= m->shard_n) {
 				fprintf(stderr, MX_PROG ": --shard takes I/N with 0 <= I < N\n");
 				return 2;
@@ -180,12 +231,14 @@ int uz_cmd_matrix(int argc, char **argv)
 {
 	struct matrix m = { 0 };
 	struct args a = { 0 };
+	struct cli_json j;
 	int rc;
 
 	rc = parse(&m, &a, argc, argv);
 	if (!rc)
 		rc = check_args(&m, &a);
 	if (!rc) {
+		cli_json_begin(&j, a.pretty);
 		if (a.merge) {
 			m.mode = a.fields ? MX_FIELDS : MX_RECORDS;
 			rc = mx_run_merge(&m, a.merge_files, a.nmerge);
@@ -195,6 +248,7 @@ int uz_cmd_matrix(int argc, char **argv)
 		} else {
 			rc = mx_run_objects(&m);
 		}
+		cli_json_end(&j);
 	}
 	free(a.merge_files);
 	mx_free(&m);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
+#include "encode.h"
 #include "commands.h"
 #include "userize/userize.h"
 
@@ -23,6 +25,7 @@ struct reloc_args {
 	unsigned int sources;
 	bool no_tags;
 	bool cross_endian;
+	bool pretty;
 };
 
 static void reloc_usage(FILE *f, bool explain)
@@ -31,12 +34,22 @@ static void reloc_usage(FILE *f, bool explain)
 		fprintf(f,
 			"usage: userize explain OBJ [--target PATH] [--target-format F] [--base PATH]\n"
 			"                       [--kernel RELEASE] [--no-userize] [--allow-cross-endian]\n"
+			"                       [-j|--json] [-p|--pretty]\n"
 			"\n"
 			"For every CO-RE relocation of OBJ that is poisoned or fails against the\n"
 			"target: the source spec, each candidate type tried and why it was rejected,\n"
 			"and the nearest names the kernel has instead; for a poisoned one, whether\n"
 			"its instruction is dead code (an existence check rules it out on that\n"
 			"kernel, so the verifier drops it) or reachable (the kernel refuses it).\n"
+			"OBJ '-' is standard input.\n"
+			"\n"
+			"  -t, --target PATH  as for reloc (default: /sys/kernel/btf/vmlinux)\n"
+			"  -b, --base PATH    base BTF when the target is kernel-module split BTF\n"
+			"  -j, --json         JSON array on stdout, one object per poisoned or failed\n"
+			"                     record: section insn kind spec result dead message\n"
+			"                     candidates [{type_id, name, verdict, matched}]\n"
+			"  -p, --pretty       the same JSON, indented\n"
+			"\n"
 			"Exit status: 0 all resolve or every poisoned instruction is dead code,\n"
 			"1 some poisoned instruction is reachable or a relocation fails, 2 bad input\n"
 			"(an object relocated before, a target of the other byte order).\n");
@@ -44,11 +57,13 @@ static void reloc_usage(FILE *f, bool explain)
 		fprintf(f,
 			"usage: userize reloc OBJ [--target PATH] -o OUT.o [--report json|text]\n"
 			"                     [--target-format F] [--base PATH] [--kernel RELEASE]\n"
-			"                     [--no-userize] [--allow-cross-endian]\n"
+			"                     [--no-userize] [--allow-cross-endian] [-j|--json] [-p|--pretty]\n"
 			"\n"
 			"Relocate every CO-RE record of the BPF object OBJ against the target's\n"
 			"types and write OUT.o, whose CO-RE records are consumed (plain libbpf loads\n"
-			"it, even on a kernel without BTF). OUT.o is written atomically.\n"
+			"it, even on a kernel without BTF). OBJ '-' is standard input, OUT.o '-'\n"
+			"standard output; a regular OUT.o is replaced atomically (mode kept), a\n"
+			"symbolic link's target is replaced, a device or FIFO is written to.\n"
 			"\n"
 			"  -t, --target PATH  raw BTF, vmlinux ELF, vmlinuz, kernel .deb, a kernel\n"
 			"                     module (.ko or raw split BTF, with --base), a btfgen\n"
@@ -68,6 +83,8 @@ static void reloc_usage(FILE *f, bool explain)
 			"                     (default: the running kernel's release, then build id)\n"
 			"  -o, --output FILE  relocated object (may be omitted with --report)\n"
 			"  -r, --report FMT   json: array of records on stdout; text: a table on stdout\n"
+			"  -j, --json         the same as --report json\n"
+			"  -p, --pretty       --report json, indented\n"
 			"      --no-userize   ignore userize tags (plain libbpf semantics)\n"
 			"      --allow-cross-endian  relocate an object of one byte order against a\n"
 			"                     kernel of the other (refused by default)\n"
@@ -84,6 +101,13 @@ static void reloc_usage(FILE *f, bool explain)
 			"relocated before, a target of the other byte order).\n");
 }
 
+static int conflict(bool explain, const char *a, const char *b)
+{
+	fprintf(stderr, "userize %s: conflicting report formats '%s' and '%s': give one\n",
+		explain ? "explain" : "reloc", a, b);
+	return 2;
+}
+
 static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 {
 	static const struct option opts[] = {
@@ -95,6 +119,8 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 		{ "no-userize", no_argument, NULL, 'n' },
 		{ "target-format", required_argument, NULL, 'F' },
 		{ "allow-cross-endian", no_argument, NULL, 'E' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -102,13 +128,25 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 
 	memset(a, 0, sizeof(*a));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:b:k:o:r:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:b:k:o:r:jph", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': a->target = optarg; break;
 		case 'b': a->base = optarg; break;
 		case 'k': a->kernel = optarg; break;
 		case 'o': a->out = optarg; break;
-		case 'r': a->report = optarg; break;
+		case 'r':
+			if (a->report && strcmp(a->report, optarg))
+				return conflict(explain, a->report, optarg);
+			a->report = optarg;
+			break;
+		case 'p':
+			a->pretty = true;
+			__attribute__((fallthrough)); /* pretty is JSON */
+		case 'j':
+			if (a->report && strcmp(a->report, "json"))
+				return conflict(explain, a->report, "json");
+			a->report = "json";
+			break;
 		case 'n': a->no_tags = true; break;
 		case 'E': a->cross_endian = true; break;
 		case 'F':
@@ -133,6 +171,16 @@ static int parse(int argc, char **argv, bool explain, struct reloc_args *a)
 		fprintf(stderr, "userize reloc: give -o OUT.o and/or --report json|text\n");
 		return 2;
 	}
+	if (a->out && a->report && cli_is_stdout(a->out)) {
+		fprintf(stderr, "userize reloc: the object (-o %s) and the report cannot both go to standard output\n",
+			a->out);
+		return 2;
+	}
+	if (explain && a->report && strcmp(a->report, "json")) {
+		fprintf(stderr, "userize explain: prints text, or JSON with -j/--json; "
+			"--report %s is reloc's\n", a->report);
+		return 2;
+	}
 	if (a->report && strcmp(a->report, "json") && strcmp(a->report, "text")) {
 		fprintf(stderr, "userize reloc: --report takes json or text, not '%s'\n", a->report);
 		return 2;
@@ -144,24 +192,12 @@ static int open_both(const struct reloc_args *a, struct uz_object **obj, struct 
 {
 	UZ_OPTS_INIT(uz_target_opts, topts, .base_path = a->base, .sources = a->sources,
 		     .kernel_release = a->kernel);
-	struct uz_relocated_info rf;
 	struct uz_error err = { 0 };
 
 	*obj = NULL;
 	*tgt = NULL;
-
-	if (uz_object_open(a->obj, NULL, obj, &err)) {
-		fprintf(stderr, "userize: %s\n", err.msg);
+	if (cli_object_open("userize", a->obj, obj))
 		return 2;
-	}
-	if (uz_object_relocated_for(*obj, &rf) == 1) {
-		fprintf(stderr, "userize: %s is a relocated object: it was relocated for kernel %s (%s%s%s) and its CO-RE records are consumed; give the original object\n",
-			a->obj, *rf.release ? rf.release : "of unknown release", rf.target,
-			*rf.build_id ? ", build id " : "", rf.build_id);
-		uz_object_free(*obj);
-		*obj = NULL;
-		return 2;
-	}
 	if (uz_target_load(a->target, &topts, tgt, &err)) {
 		fprintf(stderr, "userize: target: %s\n", err.msg);
 		uz_object_free(*obj);
@@ -235,9 +271,12 @@ int uz_cmd_reloc(int argc, char **argv)
 	if (!uz_object_core_relo_cnt(obj))
 		fprintf(stderr, "userize reloc: note: %s has no CO-RE relocations: %s\n", a.obj,
 			a.out ? "written unchanged" : "nothing to relocate");
-	if (a.report && !strcmp(a.report, "json"))
-		uz_relocation_write_json(rel, stdout);
-	else if (a.report)
+	if (a.report && !strcmp(a.report, "json")) {
+		struct cli_json j;
+
+		uz_relocation_write_json(rel, cli_json_begin(&j, a.pretty));
+		cli_json_end(&j);
+	} else if (a.report)
 		uz_relocation_write_text(rel, stdout);
 	if (uz_relocation_count(rel, UZ_RESULT_ERROR)) {
 		fprintf(stderr, "userize reloc: %zu relocation(s) failed; %s\n",
@@ -259,6 +298,45 @@ out:
 	uz_target_free(tgt);
 	uz_object_free(obj);
 	return rc;
+}
+
+/* `explain --json`: the poisoned and failed records with their candidates. */
+static void explain_json(const struct uz_relocation *rel, bool pretty)
+{
+	size_t i, k, n = uz_relocation_record_cnt(rel), w = 0;
+	struct cli_json j;
+	FILE *f = cli_json_begin(&j, pretty);
+
+	fputc('[', f);
+	for (i = 0; i < n; i++) {
+		const struct uz_record *r = uz_relocation_record(rel, i);
+
+		if (r->result == UZ_RESULT_OK)
+			continue;
+		fprintf(f, "%s\n{\"section\": ", w++ ? "," : "");
+		json_put_str(f, r->section);
+		fprintf(f, ", \"insn\": %u, \"kind\": ", r->insn);
+		json_put_str(f, uz_kind_name(r->kind));
+		fputs(", \"spec\": ", f);
+		json_put_str(f, r->spec);
+		fprintf(f, ", \"result\": \"%s\", \"dead\": %s, \"message\": ",
+			r->result == UZ_RESULT_POISONED ? "poisoned" : "error",
+			r->dead ? "true" : "false");
+		json_put_str(f, r->message);
+		fputs(", \"candidates\": [", f);
+		for (k = 0; k < r->cand_cnt; k++) {
+			const struct uz_candidate *c = uz_record_candidate(rel, i, k);
+
+			fprintf(f, "%s{\"type_id\": %u, \"name\": ", k ? ", " : "", c->type_id);
+			json_put_str(f, c->name);
+			fputs(", \"verdict\": ", f);
+			json_put_str(f, c->verdict);
+			fprintf(f, ", \"matched\": %s}", c->matched ? "true" : "false");
+		}
+		fputs("]}", f);
+	}
+	fputs(w ? "\n]\n" : "]\n", f);
+	cli_json_end(&j);
 }
 
 int uz_cmd_explain(int argc, char **argv)
@@ -283,7 +361,10 @@ int uz_cmd_explain(int argc, char **argv)
 		fprintf(stderr, "userize explain: %s\n", err.msg);
 		rc = 2;
 	} else {
-		uz_relocation_write_explain(rel, stdout);
+		if (a.report)
+			explain_json(rel, a.pretty);
+		else
+			uz_relocation_write_explain(rel, stdout);
 		/* poison in dead code is harmless: the verifier drops it */
 		rc = uz_relocation_count(rel, UZ_RESULT_ERROR) || poison_count(rel, false) ? 1 : 0;
 	}

@@ -16,7 +16,8 @@ PKGS=(build-essential cmake pkg-config git ca-certificates
       bpftool dwarves time bc iproute2 qemu-system-x86 busybox-static lz4 zstd xz-utils cpio kmod
       libbz2-dev qemu-system-arm qemu-system-misc
       gcc-aarch64-linux-gnu gcc-s390x-linux-gnu gcc-i686-linux-gnu
-      libc6-dev-arm64-cross libc6-dev-s390x-cross libc6-dev-i386-cross)
+      libc6-dev-arm64-cross libc6-dev-s390x-cross libc6-dev-i386-cross
+      groff-base)
 
 # The vm tier's guests of other architectures run a statically linked,
 # cross-built loader (tools/vm/cross.sh). Its static libraries come from
@@ -61,9 +62,10 @@ deps() {
 	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The project's own builds treat warnings as errors (UZ_WERROR).
 build() {
 	local dir=$1; shift
-	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUZ_WERROR=ON "$@" >/dev/null
 	cmake --build "$dir" -j"$(nproc)"
 }
 
@@ -84,6 +86,9 @@ test)
 	need_root test
 	build build
 	build build-san -DUZ_SANITIZE=ON
+	# A packager's build: Release at -O3 (as Debian's dpkg-buildflags can
+	# give), warnings as errors so that none creeps in; library and CLI only.
+	build build-release -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="-O3" -DUZ_TESTS=OFF
 	rc=0
 	echo "== tests: plain build =="
 	(cd build && ctest --output-on-failure --timeout 1500) || rc=1

@@ -20,6 +20,7 @@
 #include "userize/userize.h"
 
 #define MX_PROG "userize matrix"
+#define MX_PROGRESS_MIN 20	/* targets above which a log gets progress lines */
 
 enum mx_mode { MX_RECORDS, MX_FIELDS };
 enum mx_fmt { MX_TABLE, MX_JSON, MX_CSV };
@@ -87,7 +88,8 @@ struct mx_line {
 /* One target kernel. */
 struct mx_row {
 	char *path;
-	char *name;
+	char *name;		/* release, else the file's name (JSON, CSV) */
+	char *disp;		/* the table's name when names repeat, or NULL */
 	char *error;		/* target failed to load */
 	struct mx_cell *cells;	/* one per line */
 	size_t ncells;
@@ -128,8 +130,10 @@ void *mx_realloc(void *p, size_t n);
 char *mx_strdup(const char *s);
 char *mx_base_strip(const char *path, const char *suffix);
 struct mx_row *mx_add_row(struct matrix *m, const char *path, const char *name);
-void mx_add_target_arg(struct matrix *m, const char *path);
+int mx_add_target_arg(struct matrix *m, const char *path);
 void mx_sort_rows(struct matrix *m);
+void mx_unique_names(struct matrix *m);
+const char *mx_row_label(const struct mx_row *r);
 int mx_shard_rows(struct matrix *m);
 struct uz_target *mx_load_target(const struct matrix *m, struct mx_row *row);
 void mx_progress(const struct matrix *m, size_t i);

@@ -307,6 +307,7 @@ int mx_run_fields(struct matrix *m)
 		uz_relocation_free(rel);
 		uz_target_free(tgt);
 	}
+	mx_progress(m, m->nrows);
 	uz_object_free(obj);
 	if (rc)
 		return rc;

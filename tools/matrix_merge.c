@@ -27,6 +27,7 @@ struct shard {
 	const char *file;
 	char *text;
 	struct json_doc *doc;
+	unsigned int i, n;	/* "shard": "I/N" of its kernels; n 0: an unsharded run */
 };
 
 /* One kernel entry of some shard, with what it converts to. */
@@ -151,9 +152,9 @@ static bool u64_member(struct merge *mg, const struct shard *s, const struct jso
 	return true;
 }
 
-/* @obj must be an object with exactly the @n keys of @keys. */
-static bool exact_keys(struct merge *mg, const struct shard *s, const struct json_value *obj,
-		       const char *what, const char *const *keys, size_t n)
+/* @obj must be an object with exactly the @n keys of @keys (@opt may be absent). */
+static bool exact_keys_opt(struct merge *mg, const struct shard *s, const struct json_value *obj,
+			   const char *what, const char *const *keys, size_t n, const char *opt)
 {
 	size_t i, k;
 
@@ -164,7 +165,7 @@ static bool exact_keys(struct merge *mg, const struct shard *s, const struct jso
 		for (k = 0; k < n; k++)
 			if (!strcmp(obj->kids[i].key, keys[k]))
 				break;
-		if (k == n)
+		if (k == n && !(opt && !strcmp(obj->kids[i].key, opt)))
 			return bad(mg, s, &obj->kids[i], "unknown key \"%s\" in %s",
 				   obj->kids[i].key, what);
 	}
@@ -172,6 +173,12 @@ static bool exact_keys(struct merge *mg, const struct shard *s, const struct jso
 		if (!json_get(obj, keys[k]))
 			return bad(mg, s, obj, "%s has no \"%s\"", what, keys[k]);
 	return true;
+}
+
+static bool exact_keys(struct merge *mg, const struct shard *s, const struct json_value *obj,
+		       const char *what, const char *const *keys, size_t n)
+{
+	return exact_keys_opt(mg, s, obj, what, keys, n, NULL);
 }
 
 /* ---- records ----------------------------------------------------------- */
@@ -348,7 +355,28 @@ static bool read_fields(struct merge *mg, struct entry *e, const struct json_val
 
 /* ---- kernels ----------------------------------------------------------- */
 
-static bool read_entry(struct merge *mg, struct matrix *m, struct entry *e, bool first)
+/* "shard": "I/N" (sharded runs only): the same on every kernel of a file. */
+static bool read_shard_tag(struct merge *mg, struct shard *s, const struct json_value *v,
+			   bool first_of_file)
+{
+	const struct json_value *t = json_get(v, "shard");
+	unsigned int i = 0, n = 0;
+	char end;
+
+	if (t && (t->type != JSON_STRING || sscanf(t->str, "%u/%u%c", &i, &n, &end) != 2 ||
+		  !n || i >= n))
+		return bad(mg, s, t, "\"shard\" must be a string \"I/N\" with 0 <= I < N");
+	if (first_of_file) {
+		s->i = i;
+		s->n = n;
+	} else if (s->i != i || s->n != n) {
+		return bad(mg, s, t ? t : v, "kernels of different shards in one file");
+	}
+	return true;
+}
+
+static bool read_entry(struct merge *mg, struct matrix *m, struct entry *e, bool first,
+		       bool first_of_file)
 {
 	static const char *const rkeys[] = { "kernel", "path", "error", "records" };
 	static const char *const fkeys[] = { "kernel", "path", "error", "fields" };
@@ -365,7 +393,8 @@ static bool read_entry(struct merge *mg, struct matrix *m, struct entry *e, bool
 		m->mode = fields ? MX_FIELDS : MX_RECORDS;
 	if (fields != (m->mode == MX_FIELDS))
 		return bad(mg, e->shard, v, "mixes --fields and object matrix outputs");
-	if (!exact_keys(mg, e->shard, v, "a kernel entry", fields ? fkeys : rkeys, 4))
+	if (!exact_keys_opt(mg, e->shard, v, "a kernel entry", fields ? fkeys : rkeys, 4, "shard") ||
+	    !read_shard_tag(mg, (struct shard *)e->shard, v, first_of_file))
 		return false;
 	e->name = str_member(mg, e->shard, v, "kernel", false);
 	e->path = str_member(mg, e->shard, v, "path", false);
@@ -384,6 +413,60 @@ static bool read_entry(struct merge *mg, struct matrix *m, struct entry *e, bool
 static int entry_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
+}
+
+/*
+ * The shard files of one --shard I/N set: the same N, each I once, none
+ * missing. Files of unsharded runs (no "shard") are joined as they are.
+ */
+static bool shards_complete(struct merge *mg)
+{
+	const struct shard *first = NULL, **seen = NULL;
+	unsigned int i, missing = 0;
+	size_t k;
+	char list[256] = "";
+
+	for (k = 0; k < mg->nshards; k++) {
+		const struct shard *s = &mg->shards[k];
+
+		if (!s->n)
+			continue;
+		if (!first) {
+			first = s;
+			seen = mx_realloc(NULL, s->n * sizeof(*seen));
+			memset(seen, 0, s->n * sizeof(*seen));
+		}
+		if (s->n != first->n) {
+			free(seen);
+			return bad(mg, s, NULL, "shard %u/%u, but %s is shard %u/%u: the shards "
+				   "come from runs with different N", s->i, s->n, first->file,
+				   first->i, first->n);
+		}
+		if (seen[s->i]) {
+			bad(mg, s, NULL, "shard %u/%u again (also %s): give each shard once",
+			    s->i, s->n, seen[s->i]->file);
+			free(seen);
+			return false;
+		}
+		seen[s->i] = s;
+	}
+	for (i = 0; first && i < first->n; i++) {
+		size_t l = strlen(list);
+
+		if (seen[i])
+			continue;
+		if (missing++ < 8 && l + 24 < sizeof(list))
+			snprintf(list + l, sizeof(list) - l, "%s%u/%u", l ? ", " : "", i, first->n);
+	}
+	free(seen);
+	if (missing) {
+		fprintf(stderr, MX_PROG ": shard%s %s%s missing: give the --json output of every "
+			"--shard I/%u run\n", missing > 1 ? "s" : "", list, missing > 8 ? ", ..." : "",
+			first->n);
+		mg->failed = true;
+		return false;
+	}
+	return true;
 }
 
 static bool collect(struct merge *mg, struct matrix *m)
@@ -410,7 +493,7 @@ static bool collect(struct merge *mg, struct matrix *m)
 
 			e->shard = &mg->shards[i];
 			e->v = &root->kids[k];
-			if (!read_entry(mg, m, e, mg->nents == 1))
+			if (!read_entry(mg, m, e, mg->nents == 1, k == 0))
 				return false;
 		}
 	}
@@ -422,7 +505,7 @@ static bool collect(struct merge *mg, struct matrix *m)
 			return bad(mg, b->shard, b->v, "kernel %s (%s) is also in %s: give each shard "
 				   "once", b->name, b->path, a->shard->file);
 	}
-	return true;
+	return shards_complete(mg);
 }
 
 static void merge_free(struct merge *mg, const struct matrix *m)

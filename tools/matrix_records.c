@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "encode.h"
 #include "matrix.h"
 
@@ -326,22 +327,9 @@ int mx_run_objects(struct matrix *m)
 	size_t i, oi;
 	int rc;
 
-	for (i = 0; i < m->nobj; i++) {
-		struct uz_error err = { 0 };
-
-		struct uz_relocated_info rf;
-
-		if (uz_object_open(m->objs[i].path, NULL, &m->objs[i].obj, &err)) {
-			fprintf(stderr, MX_PROG ": %s\n", err.msg);
+	for (i = 0; i < m->nobj; i++)
+		if (cli_object_open(MX_PROG, m->objs[i].path, &m->objs[i].obj))
 			return 2;
-		}
-		if (uz_object_relocated_for(m->objs[i].obj, &rf) == 1) {
-			fprintf(stderr, MX_PROG ": %s is a relocated object (relocated for kernel %s, %s): its CO-RE records are consumed; give the original object\n",
-				m->objs[i].path, *rf.release ? rf.release : "of unknown release",
-				rf.target);
-			return 2;
-		}
-	}
 	mx_sort_rows(m);
 	rc = mx_shard_rows(m);
 	if (rc)
@@ -364,6 +352,7 @@ int mx_run_objects(struct matrix *m)
 		}
 		uz_target_free(tgt);
 	}
+	mx_progress(m, m->nrows);
 	free(objrecs);
 	free(rels);
 	if (rc)

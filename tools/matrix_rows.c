@@ -87,22 +87,74 @@ static bool is_tracefs_dir(const char *path)
 	return found;
 }
 
-/* A directory contributes every entry (a non-BTF file becomes an error
- * row), unless it is a tracefs tree: then it is one target. */
-void mx_add_target_arg(struct matrix *m, const char *path)
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/*
+ * Does directory entry @path (named @name) count as a target? Hidden files
+ * never; a name ending in .btf or starting with vmlinu always (a damaged
+ * one shows as a kernel that failed to load); anything else only if its
+ * first bytes are those of something uz_target_load() reads: BTF (either
+ * byte order), ELF, an ar archive (.deb), a gzip/xz/zstd/lz4 stream, an
+ * x86 bzImage or an arm64 Image. READMEs, notes and subdirectories are
+ * skipped. docs/matrix.md states the rule.
+ */
+static bool looks_like_kernel(const char *path, const char *name)
+{
+	static const struct { size_t off; const char *magic; size_t n; } m[] = {
+		{ 0, "\x9f\xeb", 2 }, { 0, "\xeb\x9f", 2 }, { 0, "\x7f" "ELF", 4 },
+		{ 0, "!<arch>\n", 8 }, { 0, "\x1f\x8b", 2 }, { 0, "\xfd" "7zXZ\0", 6 },
+		{ 0, "\x28\xb5\x2f\xfd", 4 }, { 0, "\x04\x22\x4d\x18", 4 },
+		{ 0, "\x02\x21\x4c\x18", 4 }, { 0x202, "HdrS", 4 }, { 0x38, "ARM\x64", 4 },
+	};
+	unsigned char head[0x240];
+	size_t got, i;
+	FILE *f;
+
+	if (name[0] == '.')
+		return false;
+	if (has_suffix(name, ".btf") || !strncmp(name, "vmlinu", 6))
+		return true;
+	f = fopen(path, "rb");
+	if (!f)
+		return false;
+	got = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (got >= m[i].off + m[i].n && !memcmp(head + m[i].off, m[i].magic, m[i].n))
+			return true;
+	return false;
+}
+
+/*
+ * A directory contributes the entries that look like kernels (see
+ * looks_like_kernel), unless it is a tracefs tree: then it is one target;
+ * a file named directly always counts. A path that does
+ * not exist is bad input: -1, said on stderr.
+ */
+int mx_add_target_arg(struct matrix *m, const char *path)
 {
 	struct dirent **ents;
 	struct stat st;
+	size_t skipped = 0;
 	int n, i;
 
-	if (stat(path, &st) || !S_ISDIR(st.st_mode) || is_tracefs_dir(path)) {
+	if (stat(path, &st)) {
+		fprintf(stderr, MX_PROG ": --targets %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) || is_tracefs_dir(path)) {
 		mx_add_row(m, path, NULL);
-		return;
+		return 0;
 	}
 	n = scandir(path, &ents, NULL, alphasort);
 	if (n < 0) {
-		mx_add_row(m, path, NULL)->error = mx_strdup(strerror(errno));
-		return;
+		fprintf(stderr, MX_PROG ": --targets %s: %s\n", path, strerror(errno));
+		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		const char *e = ents[i]->d_name;
@@ -113,12 +165,20 @@ void mx_add_target_arg(struct matrix *m, const char *path)
 			full = mx_realloc(NULL, len);
 			snprintf(full, len, "%s%s%s", path,
 				 path[strlen(path) - 1] == '/' ? "" : "/", e);
-			mx_add_row(m, full, NULL);
+			if (looks_like_kernel(full, e))
+				mx_add_row(m, full, NULL);
+			else
+				skipped++;
 			free(full);
 		}
 		free(ents[i]);
 	}
 	free(ents);
+	if (skipped)
+		fprintf(stderr, MX_PROG ": %s: skipped %zu entr%s that %s not look like a kernel "
+			"(hidden, not BTF/ELF/image/.deb)\n", path, skipped, skipped > 1 ? "ies" : "y",
+			skipped > 1 ? "do" : "does");
+	return 0;
 }
 
 static int row_cmp(const void *a, const void *b)
@@ -140,6 +200,7 @@ static void row_free(struct mx_row *r)
 	free(r->cells);
 	free(r->path);
 	free(r->name);
+	free(r->disp);
 	free(r->error);
 }
 
@@ -163,6 +224,65 @@ int mx_shard_rows(struct matrix *m)
 		return 2;
 	}
 	return 0;
+}
+
+/* A loaded kernel is named by its release (from the BTF's ELF notes, the
+ * image, the package or the file name); the file's name is the fallback. */
+static void name_by_release(struct mx_row *row, const struct uz_target *tgt)
+{
+	const struct uz_target_provenance *p = uz_target_provenance(tgt);
+
+	if (p && p->release && p->release[0]) {
+		free(row->name);
+		row->name = mx_strdup(p->release);
+	}
+}
+
+/*
+ * Kernels that share a name (one release as a .deb and as extracted BTF)
+ * get their file's name, or its path where that is shared too, in
+ * parentheses: "6.1.0-56-amd64 (vmlinux-6.1.0-56-amd64)". It depends only
+ * on the set of kernels, so a merge of shards names them as one run does.
+ */
+static const char *base_of(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b && b[1] ? b + 1 : path;
+}
+
+void mx_unique_names(struct matrix *m)
+{
+	bool *dup = mx_realloc(NULL, m->nrows * sizeof(*dup));
+	size_t i, j;
+
+	for (i = 0; i < m->nrows; i++) {
+		dup[i] = false;
+		for (j = 0; j < m->nrows && !dup[i]; j++)
+			dup[i] = j != i && !strcmp(m->rows[i].name, m->rows[j].name);
+	}
+	for (i = 0; i < m->nrows; i++) {
+		struct mx_row *r = &m->rows[i];
+		const char *tag = base_of(r->path);
+		size_t len;
+
+		if (!dup[i] || r->disp)
+			continue;
+		for (j = 0; j < m->nrows; j++)
+			if (j != i && !strcmp(m->rows[j].name, r->name) &&
+			    !strcmp(base_of(m->rows[j].path), tag))
+				tag = r->path;
+		len = strlen(r->name) + strlen(tag) + 4;
+		r->disp = mx_realloc(NULL, len);
+		snprintf(r->disp, len, "%s (%s)", r->name, tag);
+	}
+	free(dup);
+}
+
+/* The name the table shows. */
+const char *mx_row_label(const struct mx_row *r)
+{
+	return r->disp ? r->disp : r->name;
 }
 
 /* The row's target, or NULL with row->error set (and said on stderr). */
@@ -189,15 +309,31 @@ struct uz_target *mx_load_target(const struct matrix *m, struct mx_row *row)
 			tgt = NULL;
 		}
 	}
+	if (tgt)
+		name_by_release(row, tgt);
 	if (row->error)
-		fprintf(stderr, MX_PROG ": %s: %s\n", row->path, row->error);
+		fprintf(stderr, "%s" MX_PROG ": %s: %s\n",
+			isatty(STDERR_FILENO) ? "\r\033[K" : "", row->path, row->error);
 	return tgt;
 }
 
+/*
+ * Progress on standard error, before target @i is loaded (@i == nrows: the
+ * run is over). On a terminal one line, rewritten in place and cleared at
+ * the end; otherwise a line per target, only for runs of more than
+ * MX_PROGRESS_MIN targets (a log then shows where a long run is).
+ */
 void mx_progress(const struct matrix *m, size_t i)
 {
-	if (m->nrows > 20)
-		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, m->nrows, m->rows[i].name);
+	bool tty = m->nrows > 1 && isatty(STDERR_FILENO);
+
+	if (tty && i >= m->nrows)
+		fputs("\r\033[K", stderr);
+	else if (tty)
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, m->nrows, base_of(m->rows[i].path));
+	else if (m->nrows > MX_PROGRESS_MIN && i < m->nrows)
+		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, m->nrows, m->rows[i].path);
+	fflush(stderr);
 }
 
 struct mx_line *mx_add_line(struct matrix *m)
@@ -223,7 +359,7 @@ void mx_row_cells(const struct matrix *m, struct mx_row *row)
 	row->ncells = m->nlines;
 }
 
-/* `{"kernel": ..., "path": ..., "error": ...,` of one kernel's JSON object. */
+/* `{"kernel": ..., "path": ..., "error": ...[, "shard": "I/N"]` of one kernel's JSON object. */
 void mx_json_row_begin(struct matrix *m, const struct mx_row *row)
 {
 	fputs(m->written++ ? ",\n{\"kernel\": " : "[\n{\"kernel\": ", stdout);
@@ -235,6 +371,9 @@ void mx_json_row_begin(struct matrix *m, const struct mx_row *row)
 		json_put_str(stdout, row->error);
 	else
 		fputs("null", stdout);
+	/* a shard says which, so that --merge can tell one is missing */
+	if (m->shard_n)
+		printf(", \"shard\": \"%u/%u\"", m->shard_i, m->shard_n);
 }
 
 /*

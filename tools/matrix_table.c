@@ -75,10 +75,11 @@ static void make_groups(struct matrix *m, struct table *t)
 			t->any_err = true;
 			continue;
 		}
-		for (g = 0; !m->no_group && g < t->ngroups; g++)
+		/* --no-group: every kernel its own group */
+		for (g = m->no_group ? t->ngroups : 0; g < t->ngroups; g++)
 			if (rows_equal(m, &m->rows[t->rep[g]], r))
 				break;
-		if (m->no_group || g == t->ngroups)
+		if (g == t->ngroups)
 			t->rep[t->ngroups++] = i;
 		r->group = (int)g;
 	}
@@ -236,7 +237,7 @@ static void print_summary(const struct matrix *m, const struct table *t)
 		printf("  %-3s", buf);
 		for (i = 0, j = 0; i < m->nrows; i++)
 			if (m->rows[i].group == (int)g)
-				printf("%s%s", j++ ? ", " : " ", m->rows[i].name);
+				printf("%s%s", j++ ? ", " : " ", mx_row_label(&m->rows[i]));
 		if (rep->missing) {
 			printf("%s%zu missing", sep, rep->missing);
 			sep = ", ";
@@ -254,7 +255,7 @@ static void print_summary(const struct matrix *m, const struct table *t)
 	}
 	for (i = 0; i < m->nrows; i++)
 		if (m->rows[i].error)
-			printf("  !    %s: failed to load %s: %s\n", m->rows[i].name,
+			printf("  !    %s: failed to load %s: %s\n", mx_row_label(&m->rows[i]),
 			       m->rows[i].path, m->rows[i].error);
 	putchar('\n');
 }
@@ -310,6 +311,7 @@ void mx_table_print(struct matrix *m)
 	size_t *width, i, g, labw = 10, kfw = 12, szw = 4, left, start, ncol;
 	char buf[64];
 
+	mx_unique_names(m);
 	make_groups(m, &t);
 	print_summary(m, &t);
 	if (m->mode == MX_FIELDS)

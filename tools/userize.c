@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "userize/userize.h"
 
@@ -33,8 +34,29 @@ static void usage(FILE *f)
 		"                 per kernel, the smallest BTF resolving every relocation of\n"
 		"                 the objects exactly (proven); one file each or one archive\n"
 		"\n"
-		"Run 'userize COMMAND --help' for a command's options.\n"
+		"  version        the version (also --version); help [COMMAND]: this or COMMAND's help\n"
+		"\n"
+		"Every command takes -j/--json (JSON on stdout), -p/--pretty (indented JSON),\n"
+		"--opt=value as well as --opt value, and '-' for standard input or output.\n"
+		"Run 'userize help COMMAND' or 'userize COMMAND --help' for a command's options.\n"
 		"Exit status: 0 success, 1 relocation problems, 2 bad input or usage.\n");
+}
+
+static int run(int argc, char **argv)
+{
+	if (!strcmp(argv[0], "reloc"))
+		return uz_cmd_reloc(argc, argv);
+	if (!strcmp(argv[0], "explain"))
+		return uz_cmd_explain(argc, argv);
+	if (!strcmp(argv[0], "btf"))
+		return uz_cmd_btf(argc, argv);
+	if (!strcmp(argv[0], "matrix"))
+		return uz_cmd_matrix(argc, argv);
+	if (!strcmp(argv[0], "btfgen"))
+		return uz_cmd_btfgen(argc, argv);
+	fprintf(stderr, "userize: unknown command '%s'\n\n", argv[0]);
+	usage(stderr);
+	return 2;
 }
 
 int main(int argc, char **argv)
@@ -43,25 +65,28 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    (!strcmp(argv[1], "help") && argc == 2)) {
 		usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("userize %d.%d\n", UZ_VERSION_MAJOR, UZ_VERSION_MINOR);
+	if (!strcmp(argv[1], "help")) {
+		/* `userize help reloc` is `userize reloc --help` */
+		char *hargv[] = { argv[2], "--help", NULL };
+
+		if (argc > 3) {
+			fprintf(stderr, "userize help: one command at a time\n");
+			return 2;
+		}
+		return run(2, hargv);
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		if (argc > 2) {
+			fprintf(stderr, "userize %s: takes no argument\n", argv[1]);
+			return 2;
+		}
+		printf("userize %s\n", cli_version());
 		return 0;
 	}
-	if (!strcmp(argv[1], "reloc"))
-		return uz_cmd_reloc(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "explain"))
-		return uz_cmd_explain(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "btf"))
-		return uz_cmd_btf(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "matrix"))
-		return uz_cmd_matrix(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "btfgen"))
-		return uz_cmd_btfgen(argc - 1, argv + 1);
-	fprintf(stderr, "userize: unknown command '%s'\n\n", argv[1]);
-	usage(stderr);
-	return 2;
+	return run(argc - 1, argv + 1);
 }

@@ -1,5 +1,16 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* File I/O shared by the readers and emitters: whole-file reads, atomic writes. */
+/*
+ * File I/O shared by the readers and emitters: whole-file reads, and the one
+ * output writer. Output rules (docs/reloc.md "Output files"): "-" and
+ * /dev/stdout are standard output; a character device or FIFO is written
+ * through (a FIFO blocks until it has a reader, as with cat); a symbolic
+ * link is followed and its target replaced; a regular file is replaced
+ * atomically (temporary file in the same directory, fsync, rename), keeping
+ * its permission bits, so a reader sees the old file or the new one, never
+ * half of one. A run killed mid-write leaves the old file; the temporary
+ * file is unnamed (O_TMPFILE) where the filesystem supports it, so nothing
+ * is left behind either, else a ".NAME.uz-XXXXXX" may remain.
+ */
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -78,52 +89,233 @@ int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error 
 	return 0;
 }
 
-int uz_write_file_atomic(const char *path, const void *data, size_t len,
-			 struct uz_error *err)
+/* Write all of @len bytes to @fd; 0 or -errno. */
+static int write_all(int fd, const void *data, size_t len)
 {
-	char tmp[PATH_MAX];
 	const uint8_t *p = data;
-	size_t left = len;
-	int fd, e;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		return uz_err_set(err, -ENAMETOOLONG, "output path too long: '%s'", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		e = -errno;
-		return uz_err_set(err, e, "cannot create a temporary file next to '%s': %s",
-				  path, strerror(-e));
-	}
-	while (left) {
-		ssize_t w = write(fd, p, left);
+	while (len) {
+		ssize_t w = write(fd, p, len);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			e = -errno;
-			goto fail;
+			return -errno;
 		}
 		p += w;
-		left -= (size_t)w;
+		len -= (size_t)w;
 	}
-	if (fchmod(fd, 0644) || fsync(fd)) {
+	return 0;
+}
+
+/* Standard output/error named by path: written to the descriptor itself
+ * (its offset and O_APPEND as the shell set them). -1 for other paths. */
+static int std_fd(const char *path)
+{
+	if (!strcmp(path, "-") || !strcmp(path, "/dev/stdout"))
+		return STDOUT_FILENO;
+	if (!strcmp(path, "/dev/stderr"))
+		return STDERR_FILENO;
+	return -1;
+}
+
+/*
+ * Follow @path's symbolic links (at most 40, as the kernel does) to the
+ * name that will be replaced: the final link's target, which may not exist
+ * yet (a dangling link is followed too). 0 or -errno.
+ */
+static int resolve_links(const char *path, char *out, size_t sz)
+{
+	char cur[PATH_MAX], lnk[PATH_MAX];
+	int depth;
+
+	if (snprintf(cur, sizeof(cur), "%s", path) >= (int)sizeof(cur))
+		return -ENAMETOOLONG;
+	for (depth = 0; depth < 40; depth++) {
+		struct stat st;
+		ssize_t n;
+
+		if (lstat(cur, &st) || !S_ISLNK(st.st_mode))
+			break;
+		n = readlink(cur, lnk, sizeof(lnk) - 1);
+		if (n < 0)
+			return -errno;
+		lnk[n] = 0;
+		if (lnk[0] == '/') {
+			memcpy(cur, lnk, (size_t)n + 1);
+		} else {
+			char *slash = strrchr(cur, '/');
+			size_t dl = slash ? (size_t)(slash - cur) + 1 : 0;
+
+			if (dl + (size_t)n + 1 > sizeof(cur))
+				return -ENAMETOOLONG;
+			memmove(cur + dl, lnk, (size_t)n + 1);
+		}
+	}
+	if (depth == 40)
+		return -ELOOP;
+	if (snprintf(out, sz, "%s", cur) >= (int)sz)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Character device, FIFO (blocks until a reader opens it, as cat does). */
+static int write_through(const char *path, const void *data, size_t len,
+			 struct uz_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY), e;
+
+	if (fd < 0) {
 		e = -errno;
+		return uz_err_set(err, e, "cannot open '%s' for writing: %s", path, strerror(-e));
+	}
+	e = write_all(fd, data, len);
+	if (close(fd) && !e && errno != EINTR)
+		e = -errno;
+	if (e)
+		return uz_err_set(err, e, "cannot write '%s': %s", path, strerror(-e));
+	return 0;
+}
+
+/*
+ * The temporary file beside @dst: an unnamed O_TMPFILE (a kill leaves
+ * nothing behind) or, where the filesystem lacks it, a named one
+ * (@tmp set; a kill leaves ".NAME.uz-XXXXXX").
+ */
+static int open_temp(const char *dst, char *tmp, size_t sz)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(dst, '/'), *base = slash ? slash + 1 : dst;
+	int fd;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dst)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - dst), dst);
+	tmp[0] = 0;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd < 0 ? -errno : fd;
+	if (snprintf(tmp, sz, "%s/.%s.uz-XXXXXX", dir, base) >= (int)sz)
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		tmp[0] = 0;
+		return -errno;
+	}
+	return fd;
+}
+
+/* Give the unnamed temporary file @fd a name beside @dst (in @tmp). */
+static int name_temp(int fd, const char *dst, char *tmp, size_t sz)
+{
+	char proc[64];
+	int i;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	for (i = 0; i < 100; i++) {
+		if (snprintf(tmp, sz, "%s.uz-%d-%d", dst, (int)getpid(), i) >= (int)sz)
+			return -ENAMETOOLONG;
+		if (!linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW))
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	tmp[0] = 0;
+	return -errno;
+}
+
+/* A regular file (or a new one): temp file, fsync, rename over it. */
+static int replace_file(const char *dst, const struct stat *old, const void *data,
+			size_t len, struct uz_error *err)
+{
+	char tmp[PATH_MAX];
+	mode_t mask;
+	int fd, e;
+
+	fd = open_temp(dst, tmp, sizeof(tmp));
+	if (fd < 0)
+		return uz_err_set(err, fd, "cannot create a temporary file beside '%s': %s",
+				  dst, strerror(-fd));
+	e = write_all(fd, data, len);
+	if (e)
 		goto fail;
+	if (old) {
+		/* the old file's permission bits (and owner, where allowed) */
+		if (fchmod(fd, old->st_mode & 0777))
+			goto fail_errno;
+		if (fchown(fd, old->st_uid, old->st_gid)) {
+			/* not the owner's to give: the file is the caller's now */
+		}
+	} else {
+		mask = umask(0);
+		umask(mask);
+		if (fchmod(fd, 0666 & ~mask))
+			goto fail_errno;
+	}
+	if (fsync(fd))
+		goto fail_errno;
+	if (!tmp[0]) {
+		e = name_temp(fd, dst, tmp, sizeof(tmp));
+		if (e)
+			goto fail;
 	}
 	if (close(fd)) {
 		fd = -1;
-		e = -errno;
-		goto fail;
+		goto fail_errno;
 	}
 	fd = -1;
-	if (rename(tmp, path)) {
-		e = -errno;
-		goto fail;
-	}
+	if (rename(tmp, dst))
+		goto fail_errno;
 	return 0;
+fail_errno:
+	e = -errno;
 fail:
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
-	return uz_err_set(err, e, "cannot write '%s': %s", path, strerror(-e));
+	if (tmp[0])
+		unlink(tmp);
+	return uz_err_set(err, e, "cannot write '%s': %s", dst, strerror(-e));
+}
+
+int uz_write_file_atomic(const char *path, const void *data, size_t len,
+			 struct uz_error *err)
+{
+	char dst[PATH_MAX];
+	bool exists = false;
+	struct stat st;
+	int fd, e;
+
+	if (!path || !path[0])
+		return uz_err_set(err, -EINVAL, "no output path given");
+	if (!data && len)
+		return uz_err_set(err, -EINVAL, "no data to write to '%s'", path);
+	fd = std_fd(path);
+	if (fd >= 0) {
+		e = write_all(fd, data, len);
+		if (e)
+			return uz_err_set(err, e, "cannot write to standard %s: %s",
+					  fd == STDOUT_FILENO ? "output" : "error", strerror(-e));
+		return 0;
+	}
+	if (!stat(path, &st)) {
+		exists = true;
+		if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+			return write_through(path, data, len, err);
+		if (S_ISDIR(st.st_mode))
+			return uz_err_set(err, -EISDIR, "cannot write '%s': it is a directory", path);
+		if (!S_ISREG(st.st_mode))
+			return uz_err_set(err, -EINVAL,
+					  "cannot write '%s': not a regular file, character device or FIFO",
+					  path);
+	} else if (errno != ENOENT) {
+		e = -errno;
+		return uz_err_set(err, e, "cannot write '%s': %s", path, strerror(-e));
+	}
+	e = resolve_links(path, dst, sizeof(dst));
+	if (e)
+		return uz_err_set(err, e, "cannot write '%s': %s", path, strerror(-e));
+	return replace_file(dst, exists ? &st : NULL, data, len, err);
 }

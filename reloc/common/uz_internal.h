@@ -76,7 +76,8 @@ uint64_t uz_fnv1a64(const void *data, size_t len);
 
 /* Read a whole file into a malloc'ed buffer (NUL-terminated, not counted). */
 int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error *err);
-/* Write @len bytes to @path atomically: temp file in the same dir, fsync, rename. */
+/* Write @len bytes to @path: "-" is stdout, devices and FIFOs are written
+ * through, links followed, regular files replaced atomically (fileio.c). */
 int uz_write_file_atomic(const char *path, const void *data, size_t len,
 			 struct uz_error *err);
 

@@ -362,6 +362,7 @@ out:
 	return r;
 }
 
+/* Callers initialise *out to NULL: gcc -O3 cannot see that it is set on success. */
 static int object_new(const char *name, struct uz_object **out, struct uz_error *err)
 {
 	struct uz_object *obj = calloc(1, sizeof(*obj));
@@ -378,7 +379,7 @@ int uz_object_open_mem(const void *data, size_t len, const struct uz_object_opts
 		       struct uz_object **out, struct uz_error *err)
 {
 	const char *name = UZ_OPTS_GET(opts, name, NULL);
-	struct uz_object *obj;
+	struct uz_object *obj = NULL;
 	int r;
 
 	if (!out)
@@ -412,7 +413,7 @@ int uz_object_open(const char *path, const struct uz_object_opts *opts,
 		   struct uz_object **out, struct uz_error *err)
 {
 	const char *name = UZ_OPTS_GET(opts, name, NULL);
-	struct uz_object *obj;
+	struct uz_object *obj = NULL;
 	int r;
 
 	if (!out)
@@ -440,7 +441,7 @@ int uz_object_from_parts(const void *insns, size_t insn_cnt, const char *section
 			 const void *btf, size_t btf_len, const void *btf_ext,
 			 size_t btf_ext_len, struct uz_object **out, struct uz_error *err)
 {
-	struct uz_object *obj;
+	struct uz_object *obj = NULL;
 	int r;
 
 	*out = NULL;
@@ -495,7 +496,7 @@ void uz_object_free(struct uz_object *obj)
 
 bool uz_object_is_big_endian(const struct uz_object *obj)
 {
-	return obj->big_endian;
+	return obj && obj->big_endian;
 }
 
 int uz_object_relocated_for(const struct uz_object *obj, struct uz_relocated_info *info)
@@ -511,7 +512,7 @@ size_t uz_object_core_relo_cnt(const struct uz_object *obj)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < obj->ext.core_sec_cnt; i++)
+	for (i = 0; obj && i < obj->ext.core_sec_cnt; i++)
 		n += obj->ext.core_secs[i].rec_cnt;
 	return n;
 }

@@ -117,13 +117,18 @@ static int add_target_note(const struct uz_relocation *rel, uint8_t *img, void *
 int uz_relocation_write_mem(const struct uz_relocation *rel, void **data, size_t *len,
 			    struct uz_error *err)
 {
-	const struct uz_object *obj = rel->obj;
+	const struct uz_object *obj;
 	uint8_t *img;
 	size_t s, i;
 	int r;
 
+	if (!data || !len)
+		return uz_err_set(err, -EINVAL, "uz_relocation_write_mem: data or len is NULL");
 	*data = NULL;
 	*len = 0;
+	if (!rel)
+		return uz_err_set(err, -EINVAL, "uz_relocation_write_mem: no relocation given");
+	obj = rel->obj;
 	if (obj->owned_by_parts)
 		return uz_err_set(err, -EINVAL, "relocations of raw instruction arrays have no object file to write");
 	img = malloc(obj->image_len ? obj->image_len : 1);
@@ -152,7 +157,9 @@ int uz_relocation_write(const struct uz_relocation *rel, const char *path, struc
 	size_t len;
 	int r;
 
-	if (!path)
+	if (!rel)
+		return uz_err_set(err, -EINVAL, "uz_relocation_write: no relocation given");
+	if (!path || !*path)
 		return uz_err_set(err, -EINVAL, "no output path given");
 	r = uz_relocation_write_mem(rel, &data, &len, err);
 	if (r)

@@ -50,6 +50,8 @@ int uz_relocation_write_explain(const struct uz_relocation *rel, FILE *f)
 {
 	size_t i, n = 0;
 
+	if (!rel || !f)
+		return -EINVAL;
 	for (i = 0; i < rel->rec_cnt; i++) {
 		if (rel->recs[i].result == UZ_RESULT_OK)
 			continue;
@@ -95,6 +97,8 @@ int uz_relocation_explain_verifier_log(const struct uz_relocation *rel, const ch
 	long idx = poisoned_insn_in_log(log);
 	size_t i, hits = 0;
 
+	if (!rel || !section || !out)
+		return -EINVAL;
 	if (!log || !strstr(log, "unknown#195896080"))
 		return 0;
 	for (i = 0; i < rel->rec_cnt; i++) {

@@ -11,18 +11,18 @@
 
 size_t uz_relocation_record_cnt(const struct uz_relocation *rel)
 {
-	return rel->rec_cnt;
+	return rel ? rel->rec_cnt : 0;
 }
 
 const struct uz_record *uz_relocation_record(const struct uz_relocation *rel, size_t idx)
 {
-	return idx < rel->rec_cnt ? &rel->recs[idx] : NULL;
+	return rel && idx < rel->rec_cnt ? &rel->recs[idx] : NULL;
 }
 
 const struct uz_candidate *uz_record_candidate(const struct uz_relocation *rel,
 					       size_t rec_idx, size_t cand_idx)
 {
-	if (rec_idx >= rel->rec_cnt || cand_idx >= rel->recs[rec_idx].cand_cnt)
+	if (!rel || rec_idx >= rel->rec_cnt || cand_idx >= rel->recs[rec_idx].cand_cnt)
 		return NULL;
 	return &rel->cands[rel->cand_first[rec_idx] + cand_idx];
 }
@@ -31,7 +31,7 @@ size_t uz_relocation_count(const struct uz_relocation *rel, enum uz_result res)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < rel->rec_cnt; i++)
+	for (i = 0; rel && i < rel->rec_cnt; i++)
 		n += rel->recs[i].result == res;
 	return n;
 }
@@ -41,6 +41,10 @@ const void *uz_relocation_insns(const struct uz_relocation *rel, const char *sec
 {
 	size_t i;
 
+	if (insn_cnt)
+		*insn_cnt = 0;
+	if (!rel || !section)
+		return NULL;
 	for (i = 0; i < rel->obj->sec_cnt; i++) {
 		if (strcmp(rel->obj->secs[i].name, section) == 0) {
 			if (insn_cnt)
@@ -66,6 +70,8 @@ int uz_relocation_write_json(const struct uz_relocation *rel, FILE *f)
 {
 	size_t i;
 
+	if (!rel || !f)
+		return -EINVAL;
 	fputs("[", f);
 	for (i = 0; i < rel->rec_cnt; i++) {
 		const struct uz_record *r = &rel->recs[i];
@@ -101,6 +107,8 @@ int uz_relocation_write_text(const struct uz_relocation *rel, FILE *f)
 {
 	size_t i, dead;
 
+	if (!rel || !f)
+		return -EINVAL;
 	fprintf(f, "target: %s\n", rel->target_name);
 	fprintf(f, "%-28s %5s %-14s %-36s %-36s %10s  %s\n", "section", "insn", "kind", "spec",
 		"target", "value", "result");

@@ -103,6 +103,39 @@ static void *map_sysfs_vmlinux(const char *path, size_t *len)
 	return p;
 }
 
+/*
+ * A regular file that is not raw BTF (a .deb, vmlinuz, vmlinux) is mapped
+ * privately rather than read into the heap: the decoders stream through it
+ * and stop at the kernel member, so only the pages they touch are read (a
+ * matrix of Debian packages peaked at the size of the largest package plus
+ * a quarter before; `btf extract` maps its input the same way). Raw BTF is
+ * still read, since its buffer is reused as scratch. The mapping is
+ * copy-on-write, as `btf extract`'s: never written back. The file must not be
+ * truncated while it is read (a mapped page past the new end faults). NULL
+ * when not such a file: the caller reads it.
+ */
+static void *map_container(const char *path, size_t *len)
+{
+	uint8_t head[2];
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 24 ||
+	    pread(fd, head, 2, 0) != 2 || is_raw_btf(head, 24)) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t)st.st_size;
+	return p;
+}
+
 /* Load @path's BTF (whatever holds it) into @out, indexing into @idx if set. */
 static int load_path(const char *path, struct btf **out, struct uz_name_index *idx,
 		     struct uz_kimage_info *info, struct uz_error *err)
@@ -112,6 +145,12 @@ static int load_path(const char *path, struct btf **out, struct uz_name_index *i
 	void *map = map_sysfs_vmlinux(path, &len);
 	int r;
 
+	if (map) {
+		r = parse_any(path, NULL, map, len, idx, out, info, err);
+		munmap(map, len);
+		return r;
+	}
+	map = map_container(path, &len);
 	if (map) {
 		r = parse_any(path, NULL, map, len, idx, out, info, err);
 		munmap(map, len);

@@ -3,7 +3,7 @@
 # with pkg-config (shared and static) and with CMake's find_package() (also
 # embedding the samples' btfgen archive with the installed
 # userize_embed_archive()); the installed commands (userize, uzvm) must run
-# from the prefix.
+# from the prefix, with their manual pages and the bash completion installed.
 set -euo pipefail
 build=$1 src=$2 extra=${3:-} bpfclang=${4:?BPF clang}
 tmp=$(mktemp -d)
@@ -39,4 +39,16 @@ test -s "$tmp/bpf_consumer.o"
 # The installed commands run from the prefix alone.
 "$tmp/prefix/bin/userize" matrix --help | grep -q -- '--fields'
 "$tmp/prefix/bin/uzvm" --help | grep -q 'BOOT-FAIL'
+# Manual pages for the command, each subcommand and uzvm, rendered without
+# warnings; the bash completion, loadable and completing subcommands.
+for p in userize userize-reloc userize-explain userize-btf userize-matrix uzvm; do
+	page="$tmp/prefix/share/man/man1/$p.1"
+	test -s "$page" || { echo "not installed: $page" >&2; exit 1; }
+	warn=$(LC_ALL=C.UTF-8 groff -man -ww -z "$page" 2>&1)
+	test -z "$warn" || { echo "$page: $warn" >&2; exit 1; }
+done
+comp="$tmp/prefix/share/bash-completion/completions/userize"
+test -s "$comp" || { echo "not installed: $comp" >&2; exit 1; }
+words=$(bash -c 'source "$1"; COMP_WORDS=(userize ma); COMP_CWORD=1; _userize; echo "${COMPREPLY[*]}"' _ "$comp")
+test "$words" = matrix || { echo "completion of 'userize ma' gave '$words'" >&2; exit 1; }
 echo "1 passed, 0 failed"

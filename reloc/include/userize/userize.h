@@ -15,6 +15,9 @@
  * can grow without breaking the ABI; a caller built against a newer header
  * that sets fields this library does not know gets -EINVAL, never a
  * silently ignored option. There is no global state.
+ * Pointer arguments are checked: a NULL object, target, relocation, path or
+ * out pointer gives -EINVAL (with a message in @err where the function takes
+ * one); accessors given NULL return NULL, 0, "" or false.
  */
 #ifndef USERIZE_USERIZE_H
 #define USERIZE_USERIZE_H
@@ -317,11 +320,14 @@ UZ_API const void *uz_relocation_insns(const struct uz_relocation *rel,
 				       const char *section, size_t *insn_cnt);
 
 /*
- * Write the relocated object to @path atomically (temporary file in the same
- * directory, then rename): the program sections carry the patched
- * instructions, .BTF.ext carries no CO-RE records any more, and a
- * .note.userize section records the target (see uz_object_relocated_for()).
- * An object that had no CO-RE records is written byte for byte unchanged.
+ * Write the relocated object to @path: the program sections carry the
+ * patched instructions and .BTF.ext carries no CO-RE records any more.
+ * "-" is standard output; a character device or FIFO is written through; a
+ * symbolic link's target is replaced; a regular file is replaced atomically
+ * (temporary file in the same directory, fsync, rename), keeping its mode
+ * (docs/reloc.md, "Output files"). A .note.userize section records the
+ * target (see uz_object_relocated_for()); an object that had no CO-RE
+ * records is written byte for byte unchanged.
  */
 UZ_API int uz_relocation_write(const struct uz_relocation *rel, const char *path,
 			       struct uz_error *err);
