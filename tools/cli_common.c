@@ -134,8 +134,9 @@ int cli_object_open(const char *prog, const char *path, struct uz_object **obj)
 		return r;
 	}
 	if (uz_object_relocated_for(*obj, &rf) == 1) {
-		fprintf(stderr, "%s: %s is a relocated object (relocated for kernel %s, %s): its CO-RE records are consumed; give the original object\n",
-			prog, path, *rf.release ? rf.release : "of unknown release", rf.target);
+		fprintf(stderr, "%s: %s is a relocated object: it was relocated for kernel %s (%s%s%s) and its CO-RE records are consumed; give the original object\n",
+			prog, path, *rf.release ? rf.release : "of unknown release", rf.target,
+			*rf.build_id ? ", build id " : "", rf.build_id);
 		uz_object_free(*obj);
 		*obj = NULL;
 		return 2;

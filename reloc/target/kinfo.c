@@ -99,11 +99,15 @@ void uz_kinfo_from_name(const char *path, char *release)
 
 	release[0] = 0;
 	b = b ? b + 1 : path;
+	n = strlen(b);
 	if (!strncmp(b, "vmlinux-", 8) || !strncmp(b, "vmlinuz-", 8)) {
-		snprintf(release, UZ_RELEASE_MAX, "%s", b + 8);
+		/* "vmlinux-RELEASE", also with a ".btf" added by whoever saved it */
+		n -= 8;
+		if (n > 4 && !strcmp(b + 8 + n - 4, ".btf"))
+			n -= 4;
+		snprintf(release, UZ_RELEASE_MAX, "%.*s", (int)n, b + 8);
 		return;
 	}
-	n = strlen(b);
 	if (n > 4 && !strcmp(b + n - 4, ".btf") && n - 4 < UZ_RELEASE_MAX &&
 	    b[0] >= '0' && b[0] <= '9') {
 		memcpy(release, b, n - 4);

@@ -216,11 +216,12 @@ static void test_matrix(void **state)
 	csv[len] = 0;
 	st = pclose(p);
 	assert_int_equal(WEXITSTATUS(st), 0);
-	snprintf(name_a, sizeof(name_a), "vmlinux-%s", release);
-	snprintf(name_b, sizeof(name_b), "vmlinux-%s.pahole", release);
+	/* kernels are named by release (the file names here: vmlinux-RELEASE) */
+	snprintf(name_a, sizeof(name_a), "%s", release);
+	snprintf(name_b, sizeof(name_b), "%s.pahole", release);
 	na = rows_of(csv, name_a, a);
 	nb = rows_of(csv, name_b, b);
-	nc = rows_of(csv, "vmlinux-6.1.0-56-cloud-amd64", c);
+	nc = rows_of(csv, "6.1.0-56-cloud-amd64", c);
 	printf("matrix: %zu rows from DWARF, %zu from pahole's BTF, %zu from amd64 BTF\n", na, nb, nc);
 	assert_true(na > 100);
 	assert_int_equal(na, nb);
