@@ -84,6 +84,51 @@ static void add_object(struct matrix *m, const char *path)
 	m->objs[m->nobj++].name = mx_base_strip(path, ".o");
 }
 
+/*
+ * Objects are named by basename without ".o"; where two share one (a/prog.o
+ * and b/prog.o) both are named by their path as given, without ".o", so JSON
+ * keys and table labels stay unique. The same path twice is bad input.
+ */
+static int unique_object_names(struct matrix *m)
+{
+	size_t i, k;
+	bool *clash;
+
+	for (i = 0; i < m->nobj; i++)
+		for (k = i + 1; k < m->nobj; k++) {
+			if (!strcmp(m->objs[i].path, m->objs[k].path)) {
+				fprintf(stderr, MX_PROG ": object %s is given twice\n", m->objs[i].path);
+				return 2;
+			}
+		}
+	clash = mx_realloc(NULL, (m->nobj ? m->nobj : 1) * sizeof(*clash));
+
+	for (i = 0; i < m->nobj; i++) {
+		clash[i] = false;
+		for (k = 0; k < m->nobj && !clash[i]; k++)
+			clash[i] = k != i && !strcmp(m->objs[i].name, m->objs[k].name);
+	}
+	for (i = 0; i < m->nobj; i++) {
+		size_t n = strlen(m->objs[i].path);
+
+		if (!clash[i])
+			continue;
+		free(m->objs[i].name);
+		m->objs[i].name = mx_strdup(m->objs[i].path);
+		if (n > 2 && !strcmp(m->objs[i].name + n - 2, ".o"))
+			m->objs[i].name[n - 2] = 0;
+	}
+	free(clash);
+	for (i = 0; i < m->nobj; i++)
+		for (k = i + 1; k < m->nobj; k++)
+			if (!strcmp(m->objs[i].name, m->objs[k].name)) {
+				fprintf(stderr, MX_PROG ": objects %s and %s would have the same name '%s'\n",
+					m->objs[i].path, m->objs[k].path, m->objs[i].name);
+				return 2;
+			}
+	return 0;
+}
+
 static bool takes_value(const char *opt)
 {
 	return !strcmp(opt, "--targets") || !strcmp(opt, "--merge") ||
@@ -237,6 +282,8 @@ int uz_cmd_matrix(int argc, char **argv)
 	rc = parse(&m, &a, argc, argv);
 	if (!rc)
 		rc = check_args(&m, &a);
+	if (!rc)
+		rc = unique_object_names(&m);
 	if (!rc) {
 		cli_json_begin(&j, a.pretty);
 		if (a.merge) {

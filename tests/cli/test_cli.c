@@ -292,6 +292,33 @@ static void test_matrix_names(void **state)
 	assert_int_equal(uzt_run(NULL, 0, "rm -rf %s", d), 0);
 }
 
+/* Two objects of one basename: named by their paths, so JSON keys and
+ * table labels stay unique; the same object twice is bad input. */
+static void test_matrix_object_names(void **state)
+{
+	char d[64];
+
+	(void)state;
+	snprintf(d, sizeof(d), "/tmp/uz-cli-%d-objs", (int)getpid());
+	assert_int_equal(uzt_run(NULL, 0, "mkdir -p %s/a %s/b && cp %s %s/a/prog.o && cp %s %s/b/prog.o",
+				 d, d, BASIC_OBJ, d, BASIC_OBJ, d), 0);
+	uzt_run(out1, sizeof(out1), "%s matrix %s/a/prog.o %s/b/prog.o --targets %s -j 2>/dev/null",
+		UZ_CLI, d, d, TARGET_NEW);
+	snprintf(out2, sizeof(out2), "\"%s/a/prog\": [", d);
+	assert_non_null(strstr(out1, out2));
+	snprintf(out2, sizeof(out2), "\"%s/b/prog\": [", d);
+	assert_non_null(strstr(out1, out2));
+	assert_null(strstr(out1, "\"prog\": ["));
+	uzt_run(out1, sizeof(out1), "%s matrix %s/a/prog.o %s/b/prog.o --targets %s 2>/dev/null",
+		UZ_CLI, d, d, TARGET_NEW);
+	snprintf(out2, sizeof(out2), "\n%s/b/prog:", d);
+	assert_non_null(strstr(out1, out2));
+	assert_int_equal(uzt_run(out1, sizeof(out1), "%s matrix %s/a/prog.o %s/a/prog.o --targets %s 2>&1",
+				 UZ_CLI, d, d, TARGET_NEW), 2);
+	assert_non_null(strstr(out1, "is given twice"));
+	assert_int_equal(uzt_run(NULL, 0, "rm -rf %s", d), 0);
+}
+
 /* Progress: a line per target in a log above 20 targets, one rewritten line on a terminal. */
 static void test_matrix_progress(void **state)
 {
@@ -326,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_matrix_flags),
 		cmocka_unit_test(test_matrix_targets),
 		cmocka_unit_test(test_matrix_merge_shards),
+		cmocka_unit_test(test_matrix_object_names),
 		cmocka_unit_test(test_matrix_names),
 		cmocka_unit_test(test_matrix_progress),
 	};
