@@ -146,10 +146,74 @@ static void test_corpus_equivalence(void **state)
 		uz_object_free(o[j]);
 }
 
+/*
+ * Kernels without BTF: the s390x (big-endian) and i386 (32-bit) 6.1 kernels,
+ * read from their -dbg DWARF. Their minimized BTF, as an archive entry,
+ * relocates every record of every object (both byte orders) the same as
+ * the DWARF itself; target_type_id is poisoned on both sides (DWARF has no
+ * kernel BTF ids, an archive entry's ids are not the kernel's).
+ */
+static void test_dwarf_equivalence(void **state)
+{
+	static const char *const rel[] = { "6.1.0-50-s390x", "6.1.0-56-686-pae" };
+	const char *c = getenv("UZ_CACHE"), *b = getenv("UZ_BUILD");
+	struct uz_object *o[MAXO];
+	struct uz_error err = { 0 };
+	size_t no = objects(o), i, j, recs = 0;
+	char path[1024], pat[1024], *eb[MAXO];
+	size_t neb;
+
+	(void)state;
+	assert_non_null(c);
+	assert_non_null(b);
+	snprintf(pat, sizeof(pat), "%s/samples/bpfeb/*.o", b);
+	neb = glob_into(pat, eb, 0, MAXO - no);
+	assert_true(neb >= 5);
+	for (i = 0; i < neb; i++) {
+		if (uz_object_open(eb[i], NULL, &o[no++], &err))
+			fail_msg("%s", err.msg);
+		free(eb[i]);
+	}
+	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		struct uz_archive_writer *w = NULL;
+		struct uz_archive_entry_info in = { 0 };
+		struct uz_target *full = NULL, *ent;
+		void *d, *ar = NULL;
+		size_t len, ar_len = 0;
+
+		snprintf(path, sizeof(path), "%s/dbg/vmlinux-%s", c, rel[i]);
+		if (uz_target_load(path, NULL, &full, &err))
+			fail_msg("%s (the dwarf_fetch fixture fetches it)", err.msg);
+		assert_int_equal(uz_target_provenance(full)->source, UZ_SOURCE_DWARF);
+		d = bg_minimize(o, no, full, &len);
+		in.release = rel[i];
+		in.big_endian = uz_target_provenance(full)->big_endian;
+		assert_int_equal(uz_archive_writer_new(&w, &err), 0);
+		assert_int_equal(uz_archive_writer_add(w, d, len, &in, &err), 0);
+		assert_int_equal(uz_archive_writer_finish(w, &ar, &ar_len, &err), 0);
+		uz_archive_writer_free(w);
+		ent = bg_load_mem(ar, ar_len, "entry", rel[i]);
+		assert_int_equal(uz_target_provenance(ent)->big_endian,
+				 uz_target_provenance(full)->big_endian);
+		for (j = 0; j < no; j++)
+			recs += bg_same(o[j], full, ent, true);
+		print_message("%s (DWARF): minimized BTF %zu bytes, archive %zu bytes\n", rel[i], len,
+			      ar_len);
+		uz_target_free(ent);
+		uz_target_free(full);
+		free(ar);
+		free(d);
+	}
+	print_message("DWARF kernels x %zu objects: %zu records equal\n", no, recs);
+	for (j = 0; j < no; j++)
+		uz_object_free(o[j]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_corpus_equivalence),
+		cmocka_unit_test(test_dwarf_equivalence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
