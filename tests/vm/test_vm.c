@@ -553,8 +553,7 @@ static void run_group(const struct guest_group *grp)
 	for (name = strtok_r(objs, " ", &save); name; name = strtok_r(NULL, " ", &save))
 		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n,
 				      " --add '%s/%s/%s%s.o:/root/objs/%s.o'", g.build,
-				      strcmp(name, "fallback") ? "samples" : "tests/checks",
-				      grp->objdir, name, name);
+				      obj_dir(name), grp->objdir, name, name);
 	if (interim[0])
 		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, " --add '%s:/root/target.btf'",
 				      interim);
