@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "btfgen/btfgen_int.h"
+#include "target/candidates.h"
 
 #define MAX_ALT 16
 
@@ -217,62 +218,17 @@ static int mark_spec(struct uz_marks *m, const struct uz_spec *local, const stru
 
 struct cands {
 	uint32_t *ids;
-	size_t cnt, cap;
+	size_t cnt;
 	bool loaded;
 };
 
-static int cands_push(struct cands *c, uint32_t id)
-{
-	if (c->cnt == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		uint32_t *n = realloc(c->ids, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		c->ids = n;
-		c->cap = cap;
-	}
-	c->ids[c->cnt++] = id;
-	return 0;
-}
-
-static bool cand_ok(const struct btf *tb, uint32_t id, const struct btf_type *lt,
-		    const char *name, size_t len)
-{
-	const struct btf_type *t = btf__type_by_id(tb, id);
-	const char *tn;
-
-	if (!uz_kind_core_compat(t, lt))
-		return false;
-	tn = btf__name_by_offset(tb, t->name_off);
-	return *tn && uz_essential_name_len(tn) == len && strncmp(tn, name, len) == 0;
-}
-
+/* The candidates relocation uses (reloc/target/candidates.c). */
 static int cands_find(const struct uz_target *tgt, const struct btf_type *lt, const char *name,
 		      struct cands *c)
 {
-	const struct btf *tb = tgt->btf;
-	size_t len = uz_essential_name_len(name), i, keep;
-	uint32_t id, n = btf__type_cnt(tb);
-
-	c->cnt = 0;
 	c->loaded = true;
-	if (uz_name_index_covers(btf_kind(lt))) {
-		for (id = uz_name_index_first(&tgt->idx, name, len); id;
-		     id = uz_name_index_next(&tgt->idx, id))
-			if (cand_ok(tb, id, lt, name, len) && cands_push(c, id))
-				return -ENOMEM;
-	} else {
-		for (id = 1; id < n; id++)
-			if (cand_ok(tb, id, lt, name, len) && cands_push(c, id))
-				return -ENOMEM;
-	}
-	for (i = 0, keep = 0; i < c->cnt; i++)
-		if (c->ids[i] < tgt->module_start)
-			c->ids[keep++] = c->ids[i];
-	if (keep)
-		c->cnt = keep;
-	return 0;
+	free(c->ids);
+	return uz_target_candidates(tgt, lt, name, &c->ids, &c->cnt);
 }
 
 static size_t root_names(const struct uz_object *obj, const struct uz_tags *tags, uint32_t root,

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "relocation.h"
+#include "target/candidates.h"
 #include "target/source.h"
 
 struct cand_list {
@@ -115,55 +116,13 @@ static int cand_add(struct uz_relocation *rel, struct uz_record *r, const struct
 
 /* ---- candidates -------------------------------------------------------- */
 
-static int cand_push(struct cand_list *l, uint32_t id)
-{
-	uint32_t *n = realloc(l->ids, (l->cnt + 1) * sizeof(*n));
-
-	if (!n)
-		return -ENOMEM;
-	l->ids = n;
-	l->ids[l->cnt++] = id;
-	return 0;
-}
-
-static bool cand_ok(const struct btf *tb, uint32_t id, const struct btf_type *lt,
-		    const char *name, size_t len)
-{
-	const struct btf_type *t = btf__type_by_id(tb, id);
-	const char *tn;
-
-	if (!uz_kind_core_compat(t, lt))
-		return false;
-	tn = btf__name_by_offset(tb, t->name_off);
-	return *tn && uz_essential_name_len(tn) == len && strncmp(tn, name, len) == 0;
-}
-
 /* Target types named @name (modulo flavor) of a kind compatible with @lt. */
 static int cand_find(const struct uz_target *tgt, const struct btf_type *lt, const char *name,
 		     struct cand_list *l)
 {
-	const struct btf *tb = tgt->btf;
-	size_t len = uz_essential_name_len(name), i, keep;
-	uint32_t id, n = btf__type_cnt(tb);
-
 	l->loaded = true;
-	if (uz_name_index_covers(btf_kind(lt))) {
-		for (id = uz_name_index_first(&tgt->idx, name, len); id;
-		     id = uz_name_index_next(&tgt->idx, id))
-			if (cand_ok(tb, id, lt, name, len) && cand_push(l, id))
-				return -ENOMEM;
-	} else {
-		for (id = 1; id < n; id++)
-			if (cand_ok(tb, id, lt, name, len) && cand_push(l, id))
-				return -ENOMEM;
-	}
-	/* vmlinux candidates win: module types are only used when it has none */
-	for (i = 0, keep = 0; i < l->cnt; i++)
-		if (l->ids[i] < tgt->module_start)
-			l->ids[keep++] = l->ids[i];
-	if (keep)
-		l->cnt = keep;
-	return 0;
+	free(l->ids);
+	return uz_target_candidates(tgt, lt, name, &l->ids, &l->cnt);
 }
 
 /* Names a local root type is looked up under: its kernel tags, or its own name. */

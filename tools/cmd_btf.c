@@ -137,14 +137,32 @@ static bool is_split_file(const char *path)
 	return split;
 }
 
+/* Write @t's BTF (raw, its byte order) to @a->output; frees @t. */
+static int write_target_btf(const struct btf_args *a, struct uz_target *t, const char *what)
+{
+	struct uz_error err = { 0 };
+	const void *raw;
+	uint32_t len = 0;
+	int rc;
+
+	raw = btf__raw_data((struct btf *)uz_target_btf(t), &len);
+	rc = raw ? uz_write_file_atomic(a->output, raw, len, &err) :
+		   uz_err_set(&err, -ENOMEM, "out of memory");
+	if (rc)
+		fprintf(stderr, "userize btf: %s\n", err.msg);
+	else if (!a->quiet)
+		fprintf(stderr, "%s: %s -> %s (%u types, %u bytes)\n", a->input, what, a->output,
+			uz_target_type_cnt(t) - 1, len);
+	uz_target_free(t);
+	return rc ? 2 : 0;
+}
+
 /* A module's split BTF on @a->base, validated, written as raw split BTF. */
 static int btf_extract_split(const struct btf_args *a)
 {
 	UZ_OPTS_INIT(uz_target_opts, topts, .base_path = a->base, .sources = UZ_SOURCE_BTF);
 	struct uz_error err = { 0 };
 	struct uz_target *t = NULL;
-	const void *raw;
-	uint32_t len = 0;
 	int rc;
 
 	rc = uz_target_load(a->input, &topts, &t, &err);
@@ -152,18 +170,7 @@ static int btf_extract_split(const struct btf_args *a)
 		fprintf(stderr, "userize btf: %s\n", err.msg);
 		return 2;
 	}
-	raw = btf__raw_data((struct btf *)uz_target_btf(t), &len);
-	rc = raw ? uz_write_file_atomic(a->output, raw, len, &err) :
-		   uz_err_set(&err, -ENOMEM, "out of memory");
-	uz_target_free(t);
-	if (rc) {
-		fprintf(stderr, "userize btf: %s\n", err.msg);
-		return 2;
-	}
-	if (!a->quiet)
-		fprintf(stderr, "%s: split BTF on %s -> %s (%u bytes)\n", a->input, a->base,
-			a->output, len);
-	return 0;
+	return write_target_btf(a, t, "split BTF");
 }
 
 /* tracefs formats as BTF; -ENOTSUP when @a->input is not tracefs. */
@@ -174,8 +181,6 @@ static int btf_tracefs(const struct btf_args *a)
 		     .type_name_cnt = 1);
 	struct uz_error err = { 0 };
 	struct uz_target *t = NULL;
-	const void *raw;
-	uint32_t len = 0;
 	int rc;
 
 	rc = uz_target_load(a->input, &o, &t, &err);
@@ -185,16 +190,7 @@ static int btf_tracefs(const struct btf_args *a)
 		fprintf(stderr, "userize btf: %s\n", err.msg);
 		return 2;
 	}
-	raw = btf__raw_data((struct btf *)uz_target_btf(t), &len);
-	rc = raw ? uz_write_file_atomic(a->output, raw, len, &err) :
-		   uz_err_set(&err, -ENOMEM, "out of memory");
-	if (rc)
-		fprintf(stderr, "userize btf: %s\n", err.msg);
-	else if (!a->quiet)
-		fprintf(stderr, "%s: %s -> %s (%u types, %u bytes)\n", a->input,
-			uz_target_provenance(t)->container, a->output, uz_target_type_cnt(t) - 1, len);
-	uz_target_free(t);
-	return rc ? 2 : 0;
+	return write_target_btf(a, t, uz_target_provenance(t)->container);
 }
 
 static int btf_extract(const struct btf_args *a)
