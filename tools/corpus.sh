@@ -34,6 +34,15 @@ die() {
 	exit 1
 }
 
+# Fetchers running at once (parallel ctest fixtures, several build trees)
+# share one cache: each holds the cache's lock while it downloads and
+# extracts, so none reads a package another is still writing.
+lock_cache() {
+	mkdir -p "$cache"
+	exec 9>"$cache/.lock"
+	flock 9 || die "cannot lock $cache/.lock"
+}
+
 usage() {
 	sed -n '3,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
@@ -146,6 +155,7 @@ cmd_fetch() {
 		*) pkgs+=("$1"); shift ;;
 		esac
 	done
+	lock_cache
 	set_arch
 	[ ${#pkgs[@]} -gt 0 ] || mapfile -t pkgs < <(default_pkgs)
 	[ ${#pkgs[@]} -gt 0 ] || die "no packages ($(list_file) is empty)"
@@ -168,6 +178,7 @@ cmd_list() {
 		*) die "unknown argument '$1'" ;;
 		esac
 	done
+	lock_cache
 	local d="$cache/btf"
 	[ -z "$arch" ] || d="$cache/btf-$arch"
 	[ -d "$d" ] || return 0
