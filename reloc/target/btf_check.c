@@ -3,10 +3,10 @@
  * BTF validation. libbpf's btf__new() checks the header and that every type
  * record fits its section, but not that referenced ids exist, that names are
  * valid, or that by-value references are acyclic; its own walkers then crash
- * or spin on hostile input (BRIEF section 8). This file closes that gap: one
- * pass checks every type (and collects the names a target's index needs),
- * then a cycle search covers only the types that pass could not clear, then
- * the name index is built.
+ * or spin on hostile input. This file closes that gap: one pass checks
+ * every type in place (and collects the names a target's index needs), then
+ * a cycle search covers only the types that pass could not clear, then the
+ * name index is built.
  */
 #include <stdlib.h>
 
