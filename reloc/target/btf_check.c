@@ -211,7 +211,8 @@ static bool later_edges_ok(const struct check *c, uint32_t id, const struct btf_
  * or to one that cannot have by-value edges: then, by induction over ids,
  * no by-value path from it comes back to it.
  */
-static inline __attribute__((always_inline)) int check_one(struct check *c, uint32_t id, const struct btf_type *t)
+static inline __attribute__((always_inline)) int check_one(struct check *c, uint32_t id,
+							   const struct btf_type *t)
 {
 	const char *what = c->what;
 	struct uz_error *err = c->err;
@@ -341,9 +342,9 @@ static inline __attribute__((always_inline)) int check_one(struct check *c, uint
  * The pass over [start, n). The records are walked in place, one after
  * the other (one libbpf call per type cost as much as the checks); the
  * walk must land exactly on libbpf's record of every id, which it checks
- * at the last one and wherever it would leave the section. Should libbpf
- * ever lay records out otherwise, the pass starts again looking each
- * record up by id.
+ * at the last one, at a record it rejects and wherever it would leave the
+ * section. Should libbpf ever lay records out otherwise, the pass starts
+ * again looking each record up by id.
  */
 static int check_pass(struct check *c)
 {
@@ -366,8 +367,12 @@ static int check_pass(struct check *c)
 		if ((const uint8_t *)t + sz > end)
 			goto by_id;
 		r = check_one(c, id, t);
-		if (r)
+		if (r) {
+			/* only an error of libbpf's own record is reported */
+			if (t != btf__type_by_id(c->btf, id))
+				goto by_id;
 			return r;
+		}
 		if (id + 1 == c->n)
 			break;
 		t = (const struct btf_type *)((const uint8_t *)t + sz);
