@@ -207,7 +207,8 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 	const struct btf_type *lt = btf__type_by_id(c->obj->btf, local->root_type_id);
 	struct uz_match_ctx mctx = { .tags = c->use_tags ? &c->tags : NULL, .explain = true };
 	struct uz_spec scratch;
-	char near[256];
+	char head[2048];
+	const char *tail;
 	size_t k, i, tried = 0;
 
 	for (k = 0; k < nnames; k++) {
@@ -232,13 +233,13 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 		snprintf(looked, sizeof(looked), "%.*s", (int)uz_essential_name_len(names[0]), names[0]);
 		if (strcmp(looked, lname))
 			snprintf(local_note, sizeof(local_note), " (local type '%s')", lname);
-		uz_nearest_types(tb, btf_kind(lt), looked, near, sizeof(near));
-		snprintf(msg, msz, "%s has no %s named '%s'%s%s%s%s%s", c->tgt->name,
+		/* the nearest names are added when the message is read */
+		snprintf(head, sizeof(head), "%s has no %s named '%s'%s%s", c->tgt->name,
 			 btf_is_composite(lt) ? "struct or union" : "type of that kind",
-			 looked, local_note, nnames > 1 ? " (nor its alternatives)" : "",
-			 *near ? "; nearest names: " : "", near,
-			 c->tgt->prov.source == UZ_SOURCE_TRACEFS ?
-			 " (a tracefs target has tracepoint records and the enums their formats name, nothing else)" : "");
+			 looked, local_note, nnames > 1 ? " (nor its alternatives)" : "");
+		tail = c->tgt->prov.source == UZ_SOURCE_TRACEFS ?
+		       " (a tracefs target has tracepoint records and the enums their formats name, nothing else)" : "";
+		return uz_rel_near_later(c->rel, r, tb, btf_kind(lt), looked, head, tail, msg, msz);
 	}
 	return 0;
 }
@@ -755,6 +756,7 @@ void uz_relocation_free(struct uz_relocation *rel)
 	free(rel->recs);
 	free(rel->cands);
 	free(rel->cand_first);
+	uz_rel_near_free(rel);
 	free(rel->target_name);
 	uz_object_free(rel->owned_obj);
 	free(rel);

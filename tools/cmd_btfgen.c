@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "btfgen/btfgen_int.h"
 #include "common/uz_internal.h"
+#include "relocation.h"
 
 static const char btfgen_usage[] =
 	"usage: userize btfgen OBJ... --targets DIR|FILE... (-o OUTDIR | --archive FILE)\n"
@@ -209,7 +210,9 @@ static void report(struct gen *g, const struct uz_target *t, struct uz_relocatio
 		const struct uz_relocation *rel = rels[i];
 
 		for (j = 0; j < uz_relocation_record_cnt(rel); j++) {
-			const struct uz_record *r = uz_relocation_record(rel, j);
+			/* quiet: no message is printed, so none is completed */
+			const struct uz_record *r = g->quiet ? uz_rel_record_peek(rel, j) :
+							       uz_relocation_record(rel, j);
 			bool exists = r->kind == UZ_FIELD_EXISTS || r->kind == UZ_TYPE_EXISTS ||
 				      r->kind == UZ_ENUMVAL_EXISTS || r->kind == UZ_TYPE_MATCHES;
 

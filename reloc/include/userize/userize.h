@@ -305,6 +305,10 @@ UZ_API int uz_target_need_objects(struct uz_target *target,
 				  const struct uz_reloc_opts *opts, struct uz_error *err);
 
 UZ_API size_t uz_relocation_record_cnt(const struct uz_relocation *rel);
+/* Record @idx. The nearest names in the message of a record whose type the
+ * kernel lacks are found when the record (or a report, explanation) is
+ * first read, so the first read of a relocation must not race another
+ * read of it from another thread; the target must still be loaded. */
 UZ_API const struct uz_record *uz_relocation_record(const struct uz_relocation *rel,
 						    size_t idx);
 UZ_API const struct uz_candidate *uz_record_candidate(const struct uz_relocation *rel,
