@@ -11,6 +11,10 @@
  * userize: a root struct tagged userize:kernel=NAME is looked up under its
  * kernel names in order; the first name with a matching candidate wins.
  *
+ * Messages about a target type lead with where the target's source read it
+ * from when the source can say (uz_target_describe: a tracefs format file
+ * and the field's line), so a poison or failure points at the file.
+ *
  * Last, the relocated instructions go through the reachability pass
  * (core/reach.c), which says for every record whether its instruction is
  * dead code on this target (uz_record.dead).
@@ -199,6 +203,54 @@ static int fail(struct uz_record *r, struct uz_relocation *rel, const char *why)
 	return -EINVAL;
 }
 
+/* A member of a target type: where a matched spec ends, or a mismatch is. */
+struct where {
+	uint32_t type;           /* 0: none */
+	int member;              /* -1: the type itself */
+	const char *name;        /* the member's name (spec_where only) */
+};
+
+/* The member the last named accessor of @s found (an element of an array
+ * member is in that member's field). */
+static struct where spec_where(const struct uz_spec *s)
+{
+	int k;
+
+	for (k = s->len - 1; k >= 0 && !s->spec[k].name; k--)
+		;
+	if (k < 0)
+		return (struct where){ s->root_type_id, -1, NULL };
+	return (struct where){ s->spec[k].type_id, (int)s->spec[k].idx, s->spec[k].name };
+}
+
+/*
+ * Where the target's source read @w from ("FILE:LINE" of a tracefs format
+ * field), into @buf; "" when the source cannot say (BTF). Messages about a
+ * target type lead with it, so a tracefs user sees the file and line.
+ */
+static const char *where_str(const struct reloc_ctx *c, struct where w, char *buf, size_t sz)
+{
+	uz_target_describe(c->tgt, w.type, w.member, buf, sz);
+	return buf;
+}
+
+/* "LOC: @why" when the source can say where the mismatch is, else @why. */
+static void located(const struct reloc_ctx *c, struct where w, const char *why, char *out,
+		    size_t sz)
+{
+	char loc[512];
+
+	if (*where_str(c, w, loc, sizeof(loc)))
+		snprintf(out, sz, "%s: %s", loc, why);
+	else
+		snprintf(out, sz, "%s", why);
+}
+
+static struct where mctx_where(const struct uz_match_ctx *m)
+{
+	return (struct where){ m->where_type, m->where_member, NULL };
+}
+
 /* No candidate matched: say why, candidate by candidate, with nearest names. */
 static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct uz_spec *local,
 			const char **names, size_t nnames, char *msg, size_t msz)
@@ -207,7 +259,7 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 	const struct btf_type *lt = btf__type_by_id(c->obj->btf, local->root_type_id);
 	struct uz_match_ctx mctx = { .tags = c->use_tags ? &c->tags : NULL, .explain = true };
 	struct uz_spec scratch;
-	char near[256];
+	char near[256], why[1024];
 	size_t k, i, tried = 0;
 
 	for (k = 0; k < nnames; k++) {
@@ -216,12 +268,15 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 		if (!l)
 			return -ENOMEM;
 		for (i = 0; i < l->cnt; i++, tried++) {
-			if (uz_spec_match(local, tb, l->ids[i], &scratch, &mctx) < 0)
+			if (uz_spec_match(local, tb, l->ids[i], &scratch, &mctx) < 0) {
 				snprintf(mctx.why, sizeof(mctx.why), "error while matching");
-			if (cand_add(c->rel, r, tb, l->ids[i], mctx.why, false))
+				mctx.where_type = 0;
+			}
+			located(c, mctx_where(&mctx), mctx.why, why, sizeof(why));
+			if (cand_add(c->rel, r, tb, l->ids[i], why, false))
 				return -ENOMEM;
 			if (tried == 0)
-				snprintf(msg, msz, "%s", mctx.why);
+				snprintf(msg, msz, "%s", why);
 		}
 	}
 	if (!tried) {
@@ -255,7 +310,7 @@ static int list_all(struct reloc_ctx *c, struct uz_record *r, const struct uz_sp
 	const struct btf *tb = c->tgt->btf;
 	struct uz_match_ctx mctx = { .tags = c->use_tags ? &c->tags : NULL, .explain = true };
 	struct cand_list all = { 0 };
-	char verdict[512], spec[256];
+	char verdict[1024], spec[256], loc[512];
 	struct uz_spec cand;
 	int m, e = -EINVAL;
 	size_t i;
@@ -270,9 +325,13 @@ static int list_all(struct reloc_ctx *c, struct uz_record *r, const struct uz_sp
 		m = uz_spec_match(local, tb, all.ids[i], &cand, &mctx);
 		if (m > 0) {
 			uz_spec_format(&cand, spec, sizeof(spec));
-			snprintf(verdict, sizeof(verdict), "%s at bit %u", spec, cand.bit_offset);
+			where_str(c, spec_where(&cand), loc, sizeof(loc));
+			snprintf(verdict, sizeof(verdict), "%s at bit %u%s%s%s", spec, cand.bit_offset,
+				 *loc ? " (" : "", loc, *loc ? ")" : "");
+		} else if (m < 0) {
+			snprintf(verdict, sizeof(verdict), "error while matching");
 		} else {
-			snprintf(verdict, sizeof(verdict), "%s", m < 0 ? "error while matching" : mctx.why);
+			located(c, mctx_where(&mctx), mctx.why, verdict, sizeof(verdict));
 		}
 		if (cand_add(c->rel, r, tb, all.ids[i], verdict, m > 0))
 			e = -ENOMEM;
@@ -289,8 +348,29 @@ static bool tracepoint_view(struct reloc_ctx *c, uint32_t root)
 	return tt && tt->tracepoint_cnt > 0;
 }
 
+/*
+ * Two events of one userize:tracepoint view: candidate @has matched @spec,
+ * @miss did not. Says where each one's field is (or why it is not there).
+ */
+static void disagree_msg(struct reloc_ctx *c, const struct uz_spec *local, const struct uz_spec *has,
+			 uint32_t miss, const char *spec, char *msg, size_t msz)
+{
+	const struct btf *tb = c->tgt->btf;
+	struct uz_match_ctx mctx = { .tags = c->use_tags ? &c->tags : NULL, .explain = true };
+	char a[160], b[160], loc[512], why[1024] = "";
+	struct uz_spec scratch;
+
+	if (uz_spec_match(local, tb, miss, &scratch, &mctx) == 0)
+		located(c, mctx_where(&mctx), mctx.why, why, sizeof(why));
+	where_str(c, spec_where(has), loc, sizeof(loc));
+	snprintf(msg, msz, "the events of a userize:tracepoint view disagree: %s has %s%s%s%s, %s does not%s%s%s (every event a view names must have the fields it reads)",
+		 uz_type_str(tb, has->root_type_id, a, sizeof(a)), spec, *loc ? " (" : "", loc,
+		 *loc ? ")" : "", uz_type_str(tb, miss, b, sizeof(b)), *why ? " (" : "", why,
+		 *why ? ")" : "");
+}
+
 static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spec *local,
-		   struct uz_relo_res *res, char *msg, size_t msz)
+		   struct uz_relo_res *res, struct where *found, char *msg, size_t msz)
 {
 	const struct btf *tb = c->tgt->btf;
 	const char *names[MAX_ALT];
@@ -298,7 +378,7 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 	struct uz_spec cand, targ;
 	struct uz_relo_res cres;
 	size_t nnames, k, i, j = 0;
-	char note[256] = "", tstr[160], buf[256];
+	char note[256] = "", tstr[160], buf[512], loc[240];
 	uint32_t miss;
 	int e;
 
@@ -319,18 +399,27 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 				miss = miss ? miss : l->ids[i];
 				continue;
 			}
-			e = uz_calc_relo(local->kind, local, &cand, c->obj->big_endian, &cres, msg, msz);
-			if (e)
+			e = uz_calc_relo(local->kind, local, &cand, c->obj->big_endian, &cres, buf, sizeof(buf));
+			if (e) {
+				located(c, spec_where(&cand), buf, msg, msz);
 				return e;
+			}
 			if (j == 0) {
 				*res = cres;
 				targ = cand;
 				snprintf(note, sizeof(note), "%s", mctx.note);
 			} else if (cand.bit_offset != targ.bit_offset) {
-				snprintf(msg, msz, "field offset ambiguity: candidates %s [id %u] and %s [id %u] put the field at bit %u and bit %u",
-					 uz_type_str(tb, targ.root_type_id, tstr, sizeof(tstr)),
-					 targ.root_type_id, uz_type_str(tb, l->ids[i], buf, sizeof(buf)),
-					 l->ids[i], targ.bit_offset, cand.bit_offset);
+				char la[240], lb[240];
+				int n;
+
+				n = snprintf(msg, msz, "field offset ambiguity: candidates %s [id %u] and %s [id %u] put the field at bit %u and bit %u",
+					     uz_type_str(tb, targ.root_type_id, tstr, sizeof(tstr)),
+					     targ.root_type_id, uz_type_str(tb, l->ids[i], buf, sizeof(buf)),
+					     l->ids[i], targ.bit_offset, cand.bit_offset);
+				if (*where_str(c, spec_where(&targ), la, sizeof(la)) &&
+				    *where_str(c, spec_where(&cand), lb, sizeof(lb)) && n > 0 &&
+				    (size_t)n < msz)
+					snprintf(msg + n, msz - (size_t)n, " (%s and %s)", la, lb);
 				return list_all(c, r, local, names[k]);
 			} else if (cres.poison != res->poison || cres.new_val != res->new_val) {
 				snprintf(msg, msz, "relocation decision ambiguity: candidates %s [id %u] and %s [id %u] give %s %llu and %s %llu",
@@ -342,14 +431,14 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 				return list_all(c, r, local, names[k]);
 			}
 			uz_spec_format(&cand, buf, sizeof(buf));
+			if (*where_str(c, spec_where(&cand), loc, sizeof(loc)))
+				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " (%s)", loc);
 			if (cand_add(c->rel, r, tb, l->ids[i], buf, true))
 				return -ENOMEM;
 			l->ids[j++] = l->ids[i];
 		}
 		if (j > 0 && miss && tracepoint_view(c, local->root_type_id)) {
-			snprintf(msg, msz, "the events of a userize:tracepoint view disagree: %s has %s, %s does not (every event a view names must have the fields it reads)",
-				 uz_type_str(tb, l->ids[0], tstr, sizeof(tstr)), r->spec,
-				 uz_type_str(tb, miss, buf, sizeof(buf)));
+			disagree_msg(c, local, &targ, miss, r->spec, msg, msz);
 			return -EINVAL;
 		}
 		if (j > 0)
@@ -363,6 +452,7 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 			return -ENOMEM;
 		return 0;
 	}
+	*found = spec_where(&targ);
 	uz_spec_format(&targ, buf, sizeof(buf));
 	r->target_type_id = targ.root_type_id;
 	r->target_type = uz_rel_strdup(c->rel, uz_type_str(tb, targ.root_type_id, tstr, sizeof(tstr)));
@@ -384,7 +474,8 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 	struct uz_record *r = rec_new(rel);
 	struct uz_relo_res res;
 	struct uz_spec local;
-	char msg[1024] = "", buf[512];
+	struct where found = { 0 };
+	char msg[1024] = "", buf[512], loc[512];
 	const char *access;
 	uint32_t insn_idx;
 	bool memsz_poison;
@@ -445,7 +536,7 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 				 uz_kind_name(cr->kind));
 			return fail(r, rel, msg);
 		}
-		e = resolve(c, r, &local, &res, msg, sizeof(msg));
+		e = resolve(c, r, &local, &res, &found, msg, sizeof(msg));
 		if (e == -ENOMEM)
 			return e;
 		if (e)
@@ -461,7 +552,12 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 	e = uz_patch_insn(&rel->insns[in->sec][insn_idx], sec->insn_cnt - insn_idx, &res, buf, sizeof(buf));
 	if (e)
 		return fail(r, rel, buf);
-	if (memsz_poison)
+	if (memsz_poison && *where_str(c, found, loc, sizeof(loc)) && found.name)
+		/* the source knows the field: say it in its terms first */
+		snprintf(msg, sizeof(msg),
+			 "%s: field '%s' is %u bytes, the view reads %u (%s), and it is not a pointer or unsigned integer, so a load of the new width would read a wrong value; the instruction is poisoned: read the field with a width-agnostic helper (UZ_READ_INT: byte size + shifts + signed relocations)",
+			 loc, found.name, res.new_sz, res.orig_sz, r->spec);
+	else if (memsz_poison)
 		snprintf(msg, sizeof(msg),
 			 "%s is %u bytes in %s but %u bytes locally and is not a pointer or unsigned integer, so a load of the new width would read a wrong value; the instruction is poisoned: read the field with a width-agnostic helper (byte size + shifts + signed relocations)",
 			 r->target_spec, res.new_sz, c->tgt->name, res.orig_sz);
