@@ -23,6 +23,14 @@ struct tp_switch_kind_user {
 	int next_comm;                /* the format: char next_comm[16] */
 } UZ_VIEW UZ_KERNEL("trace_event_raw_sched_switch") UZ_TRACEPOINT("sched/sched_switch");
 
+enum color { COLOR_GREEN = 2 };
+
+SEC("tracepoint/sched/sched_switch")
+int missing_enumerator(void *ctx)
+{
+	return (int)bpf_core_enum_value(enum color, COLOR_GREEN);
+}
+
 SEC("tracepoint/sched/sched_switch")
 int missing_field(struct tp_switch_gone_user *ctx)
 {

@@ -425,8 +425,9 @@ static void mismatch_msgs(const char *file, const char *line_file, char *gone, c
  * tests/tracefs/mismatch.o reads sched_switch through three views that
  * disagree with its format: prev_cpu (no such field), prev_pid as a long
  * (4 signed bytes there: no load can adjust it), next_comm as an int (a
- * char[16] there). Each record is poisoned with a message that starts
- * with the format file and, where the field exists, its line.
+ * char[16] there); and the value of an enumerator t/good's enum lacks.
+ * Each record is poisoned with a message that starts with the format file
+ * and, where the field exists, its line.
  */
 static void view_vs_format(void **state)
 {
@@ -451,6 +452,17 @@ static void view_vs_format(void **state)
 		fail_msg("%s", err.msg);
 	if (uz_object_relocate(o, t, NULL, &rel, &err))
 		fail_msg("%s", err.msg);
+	/* enum color comes from t/good, whose print fmt lists RED and BLUE */
+	snprintf(file, sizeof(file), "%s/events/t/good/format", root);
+	snprintf(gone, sizeof(gone), "%s:%u: enum color has no enumerator 'COLOR_GREEN'; nearest names: COLOR_RED, COLOR_BLUE",
+		 file, line_of(file, " c;"));
+	r = uzt_find(rel, "color::COLOR_GREEN", UZ_ENUMVAL_VALUE);
+	assert_non_null(r);
+	printf("  color::COLOR_GREEN -> %s\n", r->message);
+	assert_int_equal(r->result, UZ_RESULT_POISONED);
+	assert_string_equal(r->message, gone);
+	snprintf(file, sizeof(file), "%s/events/sched/sched_switch/format", root);
+	mismatch_msgs(file, file, gone, wide, kind, sizeof(gone));
 	for (i = 0; i < 3; i++) {
 		r = uzt_find(rel, specs[i], UZ_FIELD_BYTE_OFFSET);
 		assert_non_null(r);
@@ -487,11 +499,13 @@ static void view_vs_format_cli(void **state)
 				 UZ_CLI, obj, root, o1), 0);
 	printf("%s", out);
 	assert_int_equal(stat(o1, &st), 0);
-	snprintf(want, sizeof(want), "insn 0: byte_off tp_switch_gone_user.prev_cpu: %s\n", gone);
+	snprintf(want, sizeof(want), ": byte_off tp_switch_gone_user.prev_cpu: %s\n", gone);
 	assert_non_null(strstr(out, want));
-	snprintf(want, sizeof(want), "insn 2: byte_off tp_switch_wide_user.prev_pid: %s\n", wide);
+	snprintf(want, sizeof(want), ": byte_off tp_switch_wide_user.prev_pid: %s\n", wide);
 	assert_non_null(strstr(out, want));
-	snprintf(want, sizeof(want), "insn 4: byte_off tp_switch_kind_user.next_comm: %s\n", kind);
+	snprintf(want, sizeof(want), ": byte_off tp_switch_kind_user.next_comm: %s\n", kind);
+	assert_non_null(strstr(out, want));
+	snprintf(want, sizeof(want), ": enumval_value color::COLOR_GREEN: %s/events/t/good/format:", root);
 	assert_non_null(strstr(out, want));
 
 	assert_int_equal(uzt_run(out, sizeof(out), "%s explain %s --target %s --target-format tracefs",
