@@ -45,9 +45,20 @@ struct reloc_ctx {
 	bool use_tags;
 	struct cand_entry *cache; /* by local type id */
 	uint32_t local_cnt;
+	/* the failing record's message without source locations, when the
+	 * message has some (relocation.h: plain_msg) */
+	char plain[1024];
+	bool has_plain;
 };
 
 /* ---- strings and records ----------------------------------------------- */
+
+const char *uz_rel_plain_message(const struct uz_relocation *rel, size_t i)
+{
+	if (i >= rel->rec_cnt)
+		return "";
+	return rel->plain_msg[i] ? rel->plain_msg[i] : rel->recs[i].message;
+}
 
 const char *uz_rel_strdup(struct uz_relocation *rel, const char *s)
 {
@@ -75,10 +86,13 @@ static struct uz_record *rec_new(struct uz_relocation *rel)
 		size_t cap = rel->rec_cap ? rel->rec_cap * 2 : 64;
 		struct uz_record *n = realloc(rel->recs, cap * sizeof(*n));
 		size_t *f = realloc(rel->cand_first, cap * sizeof(*f));
+		const char **pm = realloc(rel->plain_msg, cap * sizeof(*pm));
 
 		if (f)
 			rel->cand_first = f;
-		if (!n || !f) {
+		if (pm)
+			rel->plain_msg = pm;
+		if (!n || !f || !pm) {
 			if (n)
 				rel->recs = n;
 			return NULL;
@@ -87,6 +101,7 @@ static struct uz_record *rec_new(struct uz_relocation *rel)
 		rel->rec_cap = cap;
 	}
 	rel->cand_first[rel->rec_cnt] = rel->cand_cnt;
+	rel->plain_msg[rel->rec_cnt] = NULL;
 	memset(&rel->recs[rel->rec_cnt], 0, sizeof(struct uz_record));
 	return &rel->recs[rel->rec_cnt++];
 }
@@ -352,21 +367,26 @@ static bool tracepoint_view(struct reloc_ctx *c, uint32_t root)
  * Two events of one userize:tracepoint view: candidate @has matched @spec,
  * @miss did not. Says where each one's field is (or why it is not there).
  */
-static void disagree_msg(struct reloc_ctx *c, const struct uz_spec *local, const struct uz_spec *has,
-			 uint32_t miss, const char *spec, char *msg, size_t msz)
+static void disagree_msg(struct reloc_ctx *c, const struct uz_spec *has, uint32_t miss,
+			 const char *spec, char *msg, size_t msz)
 {
 	const struct btf *tb = c->tgt->btf;
-	struct uz_match_ctx mctx = { .tags = c->use_tags ? &c->tags : NULL, .explain = true };
-	char a[160], b[160], loc[512], why[1024] = "";
-	struct uz_spec scratch;
+	char a[160], b[160], la[240], lb[240];
 
-	if (uz_spec_match(local, tb, miss, &scratch, &mctx) == 0)
-		located(c, mctx_where(&mctx), mctx.why, why, sizeof(why));
-	where_str(c, spec_where(has), loc, sizeof(loc));
-	snprintf(msg, msz, "the events of a userize:tracepoint view disagree: %s has %s%s%s%s, %s does not%s%s%s (every event a view names must have the fields it reads)",
-		 uz_type_str(tb, has->root_type_id, a, sizeof(a)), spec, *loc ? " (" : "", loc,
-		 *loc ? ")" : "", uz_type_str(tb, miss, b, sizeof(b)), *why ? " (" : "", why,
-		 *why ? ")" : "");
+	where_str(c, spec_where(has), la, sizeof(la));
+	where_str(c, (struct where){ miss, -1, NULL }, lb, sizeof(lb));
+	uz_type_str(tb, has->root_type_id, a, sizeof(a));
+	uz_type_str(tb, miss, b, sizeof(b));
+	snprintf(c->plain, sizeof(c->plain), "the events of a userize:tracepoint view disagree: %s has %s, %s does not (every event a view names must have the fields it reads)",
+		 a, spec, b);
+	if (!*la || !*lb) {
+		snprintf(msg, msz, "%s", c->plain);
+		return;
+	}
+	/* where either event's record comes from: the field's line, the file */
+	snprintf(msg, msz, "the events of a userize:tracepoint view disagree: %s has %s (%s), %s does not (%s) (every event a view names must have the fields it reads)",
+		 a, spec, la, b, lb);
+	c->has_plain = true;
 }
 
 static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spec *local,
@@ -402,6 +422,8 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 			e = uz_calc_relo(local->kind, local, &cand, c->obj->big_endian, &cres, buf, sizeof(buf));
 			if (e) {
 				located(c, spec_where(&cand), buf, msg, msz);
+				snprintf(c->plain, sizeof(c->plain), "%s", buf);
+				c->has_plain = strcmp(msg, buf) != 0;
 				return e;
 			}
 			if (j == 0) {
@@ -418,8 +440,11 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 					     l->ids[i], targ.bit_offset, cand.bit_offset);
 				if (*where_str(c, spec_where(&targ), la, sizeof(la)) &&
 				    *where_str(c, spec_where(&cand), lb, sizeof(lb)) && n > 0 &&
-				    (size_t)n < msz)
+				    (size_t)n < msz) {
+					snprintf(c->plain, sizeof(c->plain), "%s", msg);
+					c->has_plain = true;
 					snprintf(msg + n, msz - (size_t)n, " (%s and %s)", la, lb);
+				}
 				return list_all(c, r, local, names[k]);
 			} else if (cres.poison != res->poison || cres.new_val != res->new_val) {
 				snprintf(msg, msz, "relocation decision ambiguity: candidates %s [id %u] and %s [id %u] give %s %llu and %s %llu",
@@ -438,7 +463,7 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 			l->ids[j++] = l->ids[i];
 		}
 		if (j > 0 && miss && tracepoint_view(c, local->root_type_id)) {
-			disagree_msg(c, local, &targ, miss, r->spec, msg, msz);
+			disagree_msg(c, &targ, miss, r->spec, msg, msz);
 			return -EINVAL;
 		}
 		if (j > 0)
@@ -484,6 +509,7 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 
 	if (!r)
 		return -ENOMEM;
+	c->has_plain = false;
 	r->section = sec->name;
 	r->insn = cr->insn_off / 8;
 	r->relo_idx = in->relo_idx;
@@ -539,6 +565,9 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 		e = resolve(c, r, &local, &res, &found, msg, sizeof(msg));
 		if (e == -ENOMEM)
 			return e;
+		if (e && c->has_plain &&
+		    !(rel->plain_msg[rel->rec_cnt - 1] = uz_rel_strdup(rel, c->plain)))
+			return -ENOMEM;
 		if (e)
 			return fail(r, rel, msg);
 		if (cr->kind == UZ_TYPE_ID_TARGET && !res.poison && r->target_type_id &&
@@ -851,6 +880,7 @@ void uz_relocation_free(struct uz_relocation *rel)
 	free(rel->recs);
 	free(rel->cands);
 	free(rel->cand_first);
+	free(rel->plain_msg);
 	free(rel->target_name);
 	uz_object_free(rel->owned_obj);
 	free(rel);

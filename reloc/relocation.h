@@ -16,6 +16,10 @@ struct uz_relocation {
 	struct uz_candidate *cands;
 	size_t cand_cnt, cand_cap;
 	size_t *cand_first;            /* per record: index of its first candidate */
+	/* per record: its message without the source locations (FILE:LINE of
+	 * a tracefs format) the driver put in, or NULL when it has none; what
+	 * btfgen's proof compares against BTF that has no such positions */
+	const char **plain_msg;
 	char **strs;                   /* owned strings the records point to */
 	size_t str_cnt, str_cap;
 	struct uz_object *owned_obj;   /* set by uz_insns_relocate */
@@ -23,5 +27,8 @@ struct uz_relocation {
 
 /* Keep a copy of @s (or "") in the relocation; NULL on allocation failure. */
 const char *uz_rel_strdup(struct uz_relocation *rel, const char *s);
+
+/* The message of record @i without source locations (see plain_msg). */
+const char *uz_rel_plain_message(const struct uz_relocation *rel, size_t i);
 
 #endif
