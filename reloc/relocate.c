@@ -365,7 +365,8 @@ static bool tracepoint_view(struct reloc_ctx *c, uint32_t root)
 
 /*
  * Two events of one userize:tracepoint view: candidate @has matched @spec,
- * @miss did not. Says where each one's field is (or why it is not there).
+ * @miss did not. Says where each event's record comes from when the source
+ * can (the line of @has's field, @miss's file); c->plain without that.
  */
 static void disagree_msg(struct reloc_ctx *c, const struct uz_spec *has, uint32_t miss,
 			 const char *spec, char *msg, size_t msz)
