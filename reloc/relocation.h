@@ -16,6 +16,10 @@ struct uz_relocation {
 	struct uz_candidate *cands;
 	size_t cand_cnt, cand_cap;
 	size_t *cand_first;            /* per record: index of its first candidate */
+	/* per record: its message without the source locations (FILE:LINE of
+	 * a tracefs format) the driver put in, or NULL when it has none; what
+	 * btfgen's proof compares against BTF that has no such positions */
+	const char **plain_msg;
 	char **strs;                   /* owned strings the records point to */
 	size_t str_cnt, str_cap;
 	struct uz_object *owned_obj;   /* set by uz_insns_relocate */
@@ -47,5 +51,7 @@ static inline const struct uz_record *uz_rel_record_peek(const struct uz_relocat
 {
 	return rel && idx < rel->rec_cnt ? &rel->recs[idx] : NULL;
 }
+/* The message of record @i without source locations (see plain_msg). */
+const char *uz_rel_plain_message(const struct uz_relocation *rel, size_t i);
 
 #endif

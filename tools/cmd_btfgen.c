@@ -11,11 +11,13 @@
  * 2 bad input or usage (nothing written).
  */
 #include <dirent.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "btfgen/btfgen_int.h"
@@ -31,8 +33,8 @@ static const char btfgen_usage[] =
 	"every object against it and comparing every record before anything is written.\n"
 	"\n"
 	"  --targets DIR|FILE...  kernels: any target `reloc --target` takes (BTF, vmlinux,\n"
-	"                     vmlinuz, .deb, archive); a directory means every file in it\n"
-	"                     (default: the running kernel)\n"
+	"                     vmlinuz, .deb, archive, tracefs); a directory means every\n"
+	"                     file in it, a tracefs tree one kernel (default: the running kernel)\n"
 	"  -o, --output DIR   one raw BTF per kernel: DIR/RELEASE.btf (for libbpf's\n"
 	"                     btf_custom_path or `reloc --target`)\n"
 	"  -a, --archive FILE one archive holding every kernel, types stored once\n"
@@ -101,14 +103,31 @@ static void add_tpath(struct gen *g, const char *p)
 }
 
 /* A directory stands for every regular file in it, sorted. */
+/* A tracefs mount or a copy of its events/ tree: one kernel, not a list. */
+static bool is_tracefs_dir(const char *path)
+{
+	char p[4096];
+	glob_t gl;
+	bool found;
+
+	snprintf(p, sizeof(p), "%s/events", path);
+	if (!access(p, F_OK))
+		return true;
+	snprintf(p, sizeof(p), "%s/*/*/format", path);
+	found = !glob(p, GLOB_NOSORT, NULL, &gl) && gl.gl_pathc > 0;
+	globfree(&gl);
+	return found;
+}
+
 static void add_target_arg(struct gen *g, const char *path)
 {
 	struct dirent **ents;
 	struct stat st;
 	char full[4096];
+	size_t before = g->ntp;
 	int n, i;
 
-	if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+	if (stat(path, &st) || !S_ISDIR(st.st_mode) || is_tracefs_dir(path)) {
 		add_tpath(g, path);
 		return;
 	}
@@ -121,8 +140,10 @@ static void add_target_arg(struct gen *g, const char *path)
 	}
 	if (n >= 0)
 		free(ents);
-	else
-		add_tpath(g, path); /* the load says why */
+	/* unreadable, or no file in it: the load says why (never "no target
+	 * given", which would mean the running kernel) */
+	if (g->ntp == before)
+		add_tpath(g, path);
 }
 
 static int parse(int argc, char **argv, struct gen *g)

@@ -148,6 +148,9 @@ static int why_member(const struct uz_spec *local, const struct uz_accessor *lac
 
 	if (!ctx || !ctx->explain)
 		return 0;
+	uz_skip_mods(tb, targ_id, &targ_id);
+	ctx->where_type = targ_id;
+	ctx->where_member = -1;
 	tt = uz_tags_of(ctx->tags, lacc->type_id);
 	n = (size_t)snprintf(names, sizeof(names), "'%s'", lacc->name);
 	for (i = 0; tt && i < tt->alias_cnt && n < sizeof(names); i++)
@@ -158,10 +161,13 @@ static int why_member(const struct uz_spec *local, const struct uz_accessor *lac
 	if (!btf_is_composite(uz_skip_mods(tb, targ_id, NULL)))
 		return why(ctx, "%s is not a struct or union, so it has no member %s", tstr, names);
 	memset(&scratch, 0, sizeof(scratch));
-	if (find_member(NULL, 0, lacc->name, tb, targ_id, &scratch, &next) > 0)
+	if (find_member(NULL, 0, lacc->name, tb, targ_id, &scratch, &next) > 0) {
+		ctx->where_type = scratch.spec[scratch.len - 1].type_id;
+		ctx->where_member = (int)scratch.spec[scratch.len - 1].idx;
 		return why(ctx, "member '%s' of %s is %s, incompatible with the local %s",
-			   lacc->name, tstr, uz_type_str(tb, next, near, sizeof(near)),
-			   uz_type_str(lb, lid, lstr, sizeof(lstr)));
+			   lacc->name, tstr, uz_type_decl(tb, next, near, sizeof(near)),
+			   uz_type_decl(lb, lid, lstr, sizeof(lstr)));
+	}
 	uz_nearest_members(tb, targ_id, lacc->name, near, sizeof(near));
 	return why(ctx, "%s has no member %s%s%s", tstr, names,
 		   *near ? "; nearest names: " : "", near);
@@ -203,6 +209,21 @@ static int match_member(const struct uz_spec *local, const struct uz_accessor *l
 	return why_member(local, lacc, tb, targ_id, ctx);
 }
 
+/* The mismatch is in the member the last named accessor of @targ found. */
+static void where_last(const struct uz_spec *targ, struct uz_match_ctx *ctx)
+{
+	int k;
+
+	if (!ctx || !ctx->explain)
+		return;
+	for (k = targ->len - 1; k >= 0 && !targ->spec[k].name; k--)
+		;
+	if (k >= 0) {
+		ctx->where_type = targ->spec[k].type_id;
+		ctx->where_member = (int)targ->spec[k].idx;
+	}
+}
+
 static bool is_flex_arr(const struct btf *btf, const struct uz_accessor *acc,
 			const struct btf_array *arr)
 {
@@ -220,6 +241,8 @@ static int match_enumval(const struct uz_spec *local, const struct btf *tb, uint
 	size_t llen = uz_essential_name_len(lname);
 	uint16_t i;
 
+	if (ctx && ctx->explain)
+		ctx->where_type = targ_id;
 	if (!t || !btf_is_any_enum(t))
 		return why(ctx, "%s is not an enum", uz_type_str(tb, targ_id, tstr, sizeof(tstr)));
 	for (i = 0; i < btf_vlen(t); i++) {
@@ -255,6 +278,8 @@ int uz_spec_match(const struct uz_spec *local, const struct btf *tb, uint32_t ta
 	if (ctx && ctx->explain) {
 		snprintf(ctx->why, sizeof(ctx->why), "%s matches",
 			 uz_type_str(tb, targ_id, tstr, sizeof(tstr)));
+		ctx->where_type = targ_id;
+		ctx->where_member = -1;
 	}
 
 	if (uz_kind_is_type(local->kind)) {
@@ -291,6 +316,7 @@ int uz_spec_match(const struct uz_spec *local, const struct btf *tb, uint32_t ta
 		if (i > 0) {
 			const struct btf_array *a;
 
+			where_last(targ, ctx);
 			if (!btf_is_array(tt))
 				return why(ctx, "%s is not an array",
 					   uz_type_str(tb, targ_id, tstr, sizeof(tstr)));

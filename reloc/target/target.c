@@ -247,6 +247,19 @@ int uz_target_need(const struct uz_target *t, const char *const *names, size_t c
 	return t->src->need((struct uz_target *)t, names, cnt, err);
 }
 
+bool uz_target_describe(const struct uz_target *t, uint32_t type_id, int member, char *buf,
+			size_t sz)
+{
+	if (sz)
+		buf[0] = 0;
+	if (!t || !t->src || !t->src->describe || !type_id || !sz)
+		return false;
+	if (t->src->describe(t, type_id, member, buf, sz) && buf[0])
+		return true;
+	buf[0] = 0;
+	return false;
+}
+
 int uz_target_need_types(struct uz_target *t, const char *const *names, size_t cnt,
 			 struct uz_error *err)
 {
