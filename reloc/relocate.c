@@ -217,7 +217,8 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 			return -ENOMEM;
 		for (i = 0; i < l->cnt; i++, tried++) {
 			if (uz_spec_match(local, tb, l->ids[i], &scratch, &mctx) < 0)
-				snprintf(mctx.why, sizeof(mctx.why), "error while matching");
+				snprintf(mctx.why, sizeof(mctx.why), "%s",
+					 *mctx.error ? mctx.error : "error while matching");
 			if (cand_add(c->rel, r, tb, l->ids[i], mctx.why, false))
 				return -ENOMEM;
 			if (tried == 0)
@@ -272,7 +273,8 @@ static int list_all(struct reloc_ctx *c, struct uz_record *r, const struct uz_sp
 			uz_spec_format(&cand, spec, sizeof(spec));
 			snprintf(verdict, sizeof(verdict), "%s at bit %u", spec, cand.bit_offset);
 		} else {
-			snprintf(verdict, sizeof(verdict), "%s", m < 0 ? "error while matching" : mctx.why);
+			snprintf(verdict, sizeof(verdict), "%s",
+				 m >= 0 ? mctx.why : *mctx.error ? mctx.error : "error while matching");
 		}
 		if (cand_add(c->rel, r, tb, all.ids[i], verdict, m > 0))
 			e = -ENOMEM;
@@ -311,8 +313,11 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 		for (i = 0, j = 0, miss = 0; i < l->cnt; i++) {
 			e = uz_spec_match(local, tb, l->ids[i], &cand, &mctx);
 			if (e < 0) {
-				snprintf(msg, msz, "error %d matching candidate %s", e,
-					 uz_type_str(tb, l->ids[i], tstr, sizeof(tstr)));
+				if (*mctx.error)
+					snprintf(msg, msz, "%s", mctx.error);
+				else
+					snprintf(msg, msz, "error %d matching candidate %s", e,
+						 uz_type_str(tb, l->ids[i], tstr, sizeof(tstr)));
 				return e;
 			}
 			if (e == 0) {

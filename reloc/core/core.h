@@ -108,6 +108,7 @@ struct uz_match_ctx {
 	bool explain;                 /* fill why[] when a candidate does not match */
 	char note[256];               /* which alias/name was used, for the report */
 	char why[512];                /* when no match: why, with nearest names */
+	char error[512];              /* when the match is an error (<0): why, or "" */
 };
 /* 1 matched (@targ filled), 0 not (with ctx->explain, ctx->why says why), <0 error. The one
  * matcher serves resolution and explanations alike, so they cannot drift. */

@@ -11,6 +11,10 @@
  * Enum values match by enumerator name modulo flavor. Type-based kinds use
  * the type compatibility or type matching relation (compat.c).
  *
+ * A member name that occurs twice in one target struct through anonymous
+ * members (hostile or hand-made BTF; C forbids it) is an error naming both
+ * places, not the first one found (libbpf takes the first).
+ *
  * userize: when a member of a userized struct is not found under its own
  * name, its aliases are tried in order; a dotted alias walks embedded
  * (non-pointer) members of the target, each hop recorded in the target spec.
@@ -89,6 +93,68 @@ static int find_member(const struct btf *lb, uint32_t lid, const char *name,
 		spec->raw_len--;
 	}
 	return 0;
+}
+
+/*
+ * Members named @name in composite @id, through anonymous members: their
+ * count so far (@n; counting stops at 2), with the bit offset and type of
+ * the first two in @off/@type. Bounded like the spec.
+ */
+static int count_named(const struct btf *tb, uint32_t id, const char *name, uint32_t base,
+		       uint32_t off[2], uint32_t type[2], int n, int depth)
+{
+	const struct btf_type *t = uz_skip_mods(tb, id, &id);
+	const struct btf_member *m;
+	uint16_t i;
+
+	if (!t || !btf_is_composite(t) || depth >= UZ_SPEC_MAX_LEN)
+		return n;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t) && n < 2; i++, m++) {
+		uint32_t bit = base + btf_member_bit_offset(t, i);
+		const char *mn = btf__name_by_offset(tb, m->name_off);
+
+		if (!mn || !*mn) {
+			n = count_named(tb, m->type, name, bit, off, type, n, depth + 1);
+		} else if (!strcmp(mn, name)) {
+			off[n] = bit;
+			type[n++] = m->type;
+		}
+	}
+	return n;
+}
+
+/* "int [id 1]", "struct list_head [id 7]": a member's type, short. */
+static const char *member_type_str(const struct btf *tb, uint32_t id, char *buf, size_t sz)
+{
+	const struct btf_type *t = btf__type_by_id(tb, id);
+	const char *n = t ? btf__name_by_offset(tb, t->name_off) : NULL;
+	char k[128];
+
+	if (t && n && *n && (btf_is_int(t) || btf_is_typedef(t) || btf_is_float(t)))
+		snprintf(buf, sz, "%s [id %u]", n, id);
+	else
+		snprintf(buf, sz, "%s [id %u]", uz_type_str(tb, id, k, sizeof(k)), id);
+	return buf;
+}
+
+/* Is member @name of composite @targ_id unique? 0, or -ENOTUNIQ with the
+ * reason in @ctx->error. */
+static int unique_member(const struct btf *tb, uint32_t targ_id, const char *name,
+			 struct uz_match_ctx *ctx)
+{
+	uint32_t off[2], type[2];
+	char tstr[128], a[160], b[160];
+
+	if (count_named(tb, targ_id, name, 0, off, type, 0, 0) < 2)
+		return 0;
+	if (ctx)
+		snprintf(ctx->error, sizeof(ctx->error),
+			 "%s [id %u] has two members named '%s' (counting those of anonymous members): %s at bit %u and %s at bit %u; refusing to pick one",
+			 uz_type_str(tb, targ_id, tstr, sizeof(tstr)), targ_id, name,
+			 member_type_str(tb, type[0], a, sizeof(a)), off[0],
+			 member_type_str(tb, type[1], b, sizeof(b)), off[1]);
+	return -ENOTUNIQ;
 }
 
 /* Walk a dotted alias "a.b.c" from composite @targ_id. */
@@ -183,6 +249,8 @@ static int match_member(const struct uz_spec *local, const struct uz_accessor *l
 	r = find_member(lb, lid, lacc->name, tb, targ_id, targ, next_id);
 	if (r < 0)
 		return r;
+	if (r > 0 && unique_member(tb, targ_id, lacc->name, ctx))
+		return -ENOTUNIQ;
 	if (r > 0 || !ctx || !ctx->tags)
 		return r ? r : why_member(local, lacc, tb, targ_id, ctx);
 	tt = uz_tags_of(ctx->tags, lacc->type_id);
@@ -251,7 +319,7 @@ int uz_spec_match(const struct uz_spec *local, const struct btf *tb, uint32_t ta
 	targ->root_type_id = targ_id;
 	targ->kind = local->kind;
 	if (ctx)
-		ctx->note[0] = 0;
+		ctx->note[0] = ctx->error[0] = 0;
 	if (ctx && ctx->explain) {
 		snprintf(ctx->why, sizeof(ctx->why), "%s matches",
 			 uz_type_str(tb, targ_id, tstr, sizeof(tstr)));

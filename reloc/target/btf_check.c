@@ -438,6 +438,42 @@ int uz_btf_check(const struct btf *btf, uint32_t start_id, const char *what,
 	return uz_btf_check_index(btf, start_id, what, NULL, NULL, 0, err);
 }
 
+/*
+ * The header, before libbpf sees the bytes: its failures are one errno
+ * ("Invalid argument"), so a cut or lying header is named here, with the
+ * sizes: magic, version, header length, and both sections inside the data.
+ */
+static int check_header(const uint8_t *d, size_t len, const char *what, struct uz_error *err)
+{
+	uint16_t magic = (uint16_t)(d[0] | d[1] << 8);
+	bool swap = magic == 0x9feb;
+	uint32_t hdr_len, type_off, type_len, str_off, str_len;
+	uint64_t type_end, str_end;
+
+	if (magic != 0xeb9f && !swap)
+		return uz_err_set(err, -EINVAL, "%s: not BTF (magic 0x%04x, BTF has 0xeb9f)", what,
+				  magic);
+	if (d[2] != 1)
+		return uz_err_set(err, -EOPNOTSUPP, "%s: BTF version %u is not supported (only 1)",
+				  what, d[2]);
+	hdr_len = uz_get32(d + 4, swap);
+	if (hdr_len < 24 || hdr_len > len)
+		return uz_err_set(err, -EINVAL, "%s: BTF header length %u is invalid (%zu bytes of BTF)",
+				  what, hdr_len, len);
+	type_off = uz_get32(d + 8, swap);
+	type_len = uz_get32(d + 12, swap);
+	str_off = uz_get32(d + 16, swap);
+	str_len = uz_get32(d + 20, swap);
+	type_end = (uint64_t)hdr_len + type_off + type_len;
+	str_end = (uint64_t)hdr_len + str_off + str_len;
+	if (type_end > len || str_end > len)
+		return uz_err_set(err, -EINVAL, "%s: truncated BTF: its header puts the types at [%llu, %llu) and the strings at [%llu, %llu), past the %zu bytes there are",
+				  what, (unsigned long long)hdr_len + type_off,
+				  (unsigned long long)type_end, (unsigned long long)hdr_len + str_off,
+				  (unsigned long long)str_end, len);
+	return 0;
+}
+
 int uz_btf_parse_indexed(const uint8_t *data, size_t len, const char *what,
 			 struct uz_name_index *idx, void *reuse, struct btf **out,
 			 struct uz_error *err)
@@ -450,6 +486,11 @@ int uz_btf_parse_indexed(const uint8_t *data, size_t len, const char *what,
 		free(reuse);
 		return uz_err_set(err, -EINVAL, "%s: BTF of %zu bytes is too short or too long",
 				  what, len);
+	}
+	r = check_header(data, len, what, err);
+	if (r) {
+		free(reuse);
+		return r;
 	}
 	btf = btf__new(data, (uint32_t)len);
 	if (!btf) {
