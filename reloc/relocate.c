@@ -380,6 +380,18 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 	return 0;
 }
 
+/* Is instruction @idx the second slot of an ld_imm64? Walked from the
+ * section start over the original instructions (a lone 0 opcode after an
+ * ld_imm64 is its second half only if that ld_imm64 is an instruction). */
+static bool insn_in_ldimm64(const struct bpf_insn *insns, uint32_t idx)
+{
+	uint32_t i = 0;
+
+	while (i < idx)
+		i += insns[i].code == (BPF_LD | BPF_IMM | BPF_DW) ? 2 : 1;
+	return i > idx;
+}
+
 static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 {
 	const struct uz_object *obj = c->obj;
@@ -417,6 +429,11 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 	if (insn_idx >= sec->insn_cnt) {
 		snprintf(msg, sizeof(msg), "instruction %u is past the end of the section (%zu instructions)",
 			 insn_idx, sec->insn_cnt);
+		return fail(r, rel, msg);
+	}
+	if (insn_in_ldimm64(sec->insns, insn_idx)) {
+		snprintf(msg, sizeof(msg), "instruction %u is the second half of the ld_imm64 at instruction %u: a record must name the first",
+			 insn_idx, insn_idx - 1);
 		return fail(r, rel, msg);
 	}
 	if (cr->type_id >= c->local_cnt) {
