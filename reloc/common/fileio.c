@@ -74,10 +74,14 @@ int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error 
 	*data = NULL;
 	*len = 0;
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer before fstat
-	 * can refuse it (a path checked earlier may have been replaced). */
+	 * can refuse it (a path checked earlier may have been replaced). A
+	 * socket cannot be opened at all (ENXIO): say what it is instead. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		e = -errno;
+		if (!stat(path, &st) && (why = not_regular(st.st_mode)))
+			return uz_err_set(err, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL, "'%s' is %s",
+					  path, why);
 		return uz_err_set(err, e, "cannot open '%s': %s", path, strerror(-e));
 	}
 	if (fstat(fd, &st) != 0) {
