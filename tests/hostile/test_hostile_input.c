@@ -349,8 +349,8 @@ static int open_archive_whole(const char *path, struct uz_error *err)
 
 static void test_changing_size(void **state)
 {
-	char path[160], o_ok[3][300], t_ok[2][300], a_ok[2][300];
-	const char *ook[3], *tok[2], *aok[2];
+	char path[160], o_ok[3][300], t_ok[4][300], a_ok[2][300];
+	const char *ook[3], *tok[4], *aok[2];
 	struct btf *b;
 	uint8_t *d;
 	size_t len;
@@ -375,9 +375,11 @@ static void test_changing_size(void **state)
 	put(path, d, len);
 	snprintf(t_ok[0], sizeof(t_ok[0]), "%s: truncated BTF: its header puts", path);
 	snprintf(t_ok[1], sizeof(t_ok[1]), "%s: no type source can read it", path);
-	for (i = 0; i < 2; i++)
+	snprintf(t_ok[2], sizeof(t_ok[2]), "%s: raw BTF: ", path); /* "N bytes cannot hold a BTF header" */
+	snprintf(t_ok[3], sizeof(t_ok[3]), "%s: not a kernel image, Debian package, ELF or BTF file", path);
+	for (i = 0; i < 4; i++)
 		tok[i] = t_ok[i];
-	flapping(path, d, len, load_target_whole, tok, 2, 300);
+	flapping(path, d, len, load_target_whole, tok, 4, 300);
 	free(d);
 
 	d = slurp(arch, &len);
