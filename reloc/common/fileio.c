@@ -16,10 +16,12 @@
  * reading, so a named pipe without a writer or /dev/zero never blocks or
  * reads forever; a symbolic link loop is the open error. Files are read,
  * never mapped, so one truncated while it is read gives a short buffer
- * (and the parser's "truncated" error), never SIGBUS.
+ * (and the parser's "truncated" error), never SIGBUS. Readers that map a
+ * large file take a read lease on it first (uz_map_lease()).
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -143,6 +145,16 @@ int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error 
 	buf[n] = 0;
 	*data = buf;
 	*len = n;
+	return 0;
+}
+
+int uz_map_lease(int fd)
+{
+	/* the break notice: SIGURG, whose default is to be ignored (discarded
+	 * unseen, no syscall interrupted); the lease goes with the last
+	 * reference to the open file (descriptor and mappings) */
+	if (fcntl(fd, F_SETSIG, SIGURG) || fcntl(fd, F_SETLEASE, F_RDLCK))
+		return -errno;
 	return 0;
 }
 

@@ -7,8 +7,10 @@
  *    input; refused at once (each call runs in a child killed after 5 s, a
  *    block is a failure, not a hang);
  *  - files that change size while read: a writer truncating and rewriting
- *    the object, a raw BTF target and an archive while they are loaded: each
- *    load is the whole file's result or a truncation error, never a crash;
+ *    the object, a raw BTF target, an archive, and the mapped ones (an ELF
+ *    with .BTF, a DWARF executable; through a held descriptor and by path)
+ *    while they are loaded: each load is the whole file's result or a
+ *    truncation error, never SIGBUS or a crash;
  *  - a real object (tests/reloc's reloc_basic.o) cut at every section and
  *    section header boundary, and each of its sections moved past the end or
  *    given an absurd size; its target's BTF cut at every type and string
@@ -34,7 +36,7 @@
 #include "btfgen/archive.h"
 #include "btfgen/btfgen_ar.h"
 
-static char dir[64], fifo[128], sock[128], loop[128], tbtf[128], arch[128];
+static char dir[64], fifo[128], sock[128], loop[128], tbtf[128], arch[128], dwexe[128];
 static uint8_t *obj;   /* BASIC_OBJ */
 static size_t obj_len;
 
@@ -94,6 +96,22 @@ static int setup(void **state)
 	    uzt_run(buf, sizeof(buf), "%s btfgen %s --targets %s --archive %s", UZ_CLI, BASIC_OBJ,
 		    TARGET_NEW, arch)) {
 		fprintf(stderr, "setup: %s\n", buf);
+		return -1;
+	}
+	/* a small executable with DWARF (gcc -g), for the DWARF reader */
+	snprintf(dwexe, sizeof(dwexe), "%s/dw", dir);
+	snprintf(l2, sizeof(l2), "%s/dw.c", dir);
+	{
+		FILE *f = fopen(l2, "w");
+
+		if (!f)
+			return -1;
+		fputs("struct hostile_dw { int a; long b; char c[3]; };\n"
+		      "struct hostile_dw g;\nint main(void) { return g.a; }\n", f);
+		fclose(f);
+	}
+	if (uzt_run(buf, sizeof(buf), "gcc -g -O0 -o %s %s", dwexe, l2)) {
+		fprintf(stderr, "setup: gcc: %s\n", buf);
 		return -1;
 	}
 	obj = slurp(BASIC_OBJ, &obj_len);
@@ -261,23 +279,33 @@ static void test_not_files_cli(void **state)
  * with one of the truncation messages @ok (prefixes), never a crash.
  */
 static void flapping(const char *path, const uint8_t *data, size_t len, open_fn fn,
-		     const char *const *ok, size_t nok, int n)
+		     const char *const *ok, size_t nok, int n, bool by_path)
 {
 	pid_t w = fork();
 	int i, good = 0, cut = 0, st;
 
 	assert_true(w >= 0);
 	if (!w) {
-		int fd = open(path, O_WRONLY);
+		int fd = by_path ? -1 : open(path, O_WRONLY);
 		unsigned int seed = 7;
 
 		for (;;) {
-			/* cut for a while, then whole for a while */
-			if (ftruncate(fd, (off_t)(rand_r(&seed) % len)))
+			/*
+			 * Cut for a while, then whole for a while. Through one
+			 * descriptor held open, or by path (truncate(), then
+			 * open, write, close): a reader that maps the file
+			 * holds a lease that makes the truncation wait.
+			 */
+			if (by_path ? truncate(path, (off_t)(rand_r(&seed) % len)) :
+				      ftruncate(fd, (off_t)(rand_r(&seed) % len)))
 				_exit(1);
 			usleep(rand_r(&seed) % 200);
+			if (by_path)
+				fd = open(path, O_WRONLY);
 			if (pwrite(fd, data, len, 0) != (ssize_t)len)
 				_exit(1);
+			if (by_path)
+				close(fd);
 			usleep(rand_r(&seed) % 200);
 		}
 	}
@@ -291,6 +319,8 @@ static void flapping(const char *path, const uint8_t *data, size_t len, open_fn 
 		}
 		for (k = 0; k < nok && strncmp(err.msg, ok[k], strlen(ok[k])); k++)
 			;
+		if (getenv("UZ_HOSTILE_SHOW"))
+			fprintf(stderr, "  %s\n", err.msg);
 		if (k == nok) {
 			kill(w, SIGKILL);
 			fail_msg("load %d of %s while it changes: unexpected '%s'", i, path, err.msg);
@@ -301,7 +331,8 @@ static void flapping(const char *path, const uint8_t *data, size_t len, open_fn 
 	assert_int_equal(waitpid(w, &st, 0), w);
 	put(path, data, len);
 	assert_int_equal(fn(path, &(struct uz_error){ 0 }), 0);
-	fprintf(stderr, "%s: %d whole loads, %d truncation errors\n", path, good, cut);
+	fprintf(stderr, "%s (%s): %d whole loads, %d truncation errors\n", path,
+		by_path ? "truncated by path" : "through a descriptor", good, cut);
 }
 
 /* The object loads with all its records, or not at all. */
@@ -334,6 +365,28 @@ static int load_target_whole(const char *path, struct uz_error *err)
 	return r;
 }
 
+/* A DWARF target converts struct hostile_dw with its three members. */
+static int load_dwarf_whole(const char *path, struct uz_error *err)
+{
+	UZ_OPTS_INIT(uz_target_opts, to, .sources = UZ_SOURCE_DWARF);
+	const char *names[] = { "hostile_dw" };
+	struct uz_target *t = NULL;
+	const struct btf *b;
+	int r = uz_target_load(path, &to, &t, err), id;
+
+	r = r ?: uz_target_need_types(t, names, 1, err);
+	if (!r) {
+		b = uz_target_btf(t);
+		id = btf__find_by_name_kind(b, "hostile_dw", BTF_KIND_STRUCT);
+		if (id <= 0 || btf_vlen(btf__type_by_id(b, (uint32_t)id)) != 3) {
+			snprintf(err->msg, sizeof(err->msg), "converted without struct hostile_dw's 3 members");
+			r = -EIO;
+		}
+	}
+	uz_target_free(t);
+	return r;
+}
+
 static int open_archive_whole(const char *path, struct uz_error *err)
 {
 	struct uz_archive *a = NULL;
@@ -349,8 +402,8 @@ static int open_archive_whole(const char *path, struct uz_error *err)
 
 static void test_changing_size(void **state)
 {
-	char path[160], o_ok[3][300], t_ok[4][300], a_ok[2][300];
-	const char *ook[3], *tok[4], *aok[2];
+	char path[160], o_ok[3][300], t_ok[7][300], a_ok[2][300];
+	const char *ook[3], *tok[7], *aok[2];
 	struct btf *b;
 	uint8_t *d;
 	size_t len;
@@ -364,7 +417,7 @@ static void test_changing_size(void **state)
 	snprintf(o_ok[2], sizeof(o_ok[2]), "%s: not a 64-bit ELF object", path);
 	for (i = 0; i < 3; i++)
 		ook[i] = o_ok[i];
-	flapping(path, obj, obj_len, open_object_whole, ook, 3, 300);
+	flapping(path, obj, obj_len, open_object_whole, ook, 3, 300, false);
 
 	b = btf__parse(tbtf, NULL);
 	assert_non_null(b);
@@ -377,9 +430,9 @@ static void test_changing_size(void **state)
 	snprintf(t_ok[1], sizeof(t_ok[1]), "%s: no type source can read it", path);
 	snprintf(t_ok[2], sizeof(t_ok[2]), "%s: raw BTF: ", path); /* "N bytes cannot hold a BTF header" */
 	snprintf(t_ok[3], sizeof(t_ok[3]), "%s: not a kernel image, Debian package, ELF or BTF file", path);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 7; i++)
 		tok[i] = t_ok[i];
-	flapping(path, d, len, load_target_whole, tok, 4, 300);
+	flapping(path, d, len, load_target_whole, tok, 4, 300, false);
 	free(d);
 
 	d = slurp(arch, &len);
@@ -389,7 +442,38 @@ static void test_changing_size(void **state)
 	snprintf(a_ok[1], sizeof(a_ok[1]), "%s: not a btfgen archive (no UZBTFAR header)", path);
 	for (i = 0; i < 2; i++)
 		aok[i] = a_ok[i];
-	flapping(path, d, len, open_archive_whole, aok, 2, 300);
+	flapping(path, d, len, open_archive_whole, aok, 2, 300, false);
+	free(d);
+
+	/* mapped inputs: an ELF with .BTF (a vmlinux), a DWARF executable */
+	b = btf__parse(TARGET_NEW, NULL);
+	assert_non_null(b);
+	tbtf_types = btf__type_cnt(b);
+	btf__free(b);
+	d = slurp(TARGET_NEW, &len);
+	snprintf(path, sizeof(path), "%s/flap.vmlinux", dir);
+	put(path, d, len);
+	snprintf(t_ok[0], sizeof(t_ok[0]), "%s: ELF: truncated: the section header table ends at byte ", path);
+	snprintf(t_ok[1], sizeof(t_ok[1]), "%s: ELF: invalid ELF file data", path);
+	snprintf(t_ok[2], sizeof(t_ok[2]), "%s: ELF: malformed header: invalid ELF file data", path);
+	snprintf(t_ok[3], sizeof(t_ok[3]), "%s: not a kernel image, Debian package, ELF or BTF file", path);
+	flapping(path, d, len, load_target_whole, tok, 4, 300, false);
+	flapping(path, d, len, load_target_whole, tok, 4, 300, true);
+	free(d);
+	d = slurp(dwexe, &len);
+	snprintf(path, sizeof(path), "%s/flap.dwarf", dir);
+	put(path, d, len);
+	snprintf(t_ok[0], sizeof(t_ok[0]), "%s: truncated: the ELF section headers end at byte ", path);
+	snprintf(t_ok[1], sizeof(t_ok[1]), "%s: no type source can read it (allowed: dwarf)", path);
+	snprintf(t_ok[2], sizeof(t_ok[2]), "%s: changed size while it was read (", path);
+	snprintf(t_ok[3], sizeof(t_ok[3]), "%s: truncated: section ", path);
+	/* read, not mapped, while a writer holds it open: when the size is
+	 * back to whole by the second look, what the short reads made of it */
+	snprintf(t_ok[4], sizeof(t_ok[4]), "%s: ELF section header unreadable: ", path);
+	snprintf(t_ok[5], sizeof(t_ok[5]), "%s: not an ELF file (", path);
+	snprintf(t_ok[6], sizeof(t_ok[6]), "%s: ELF section headers unreadable (", path);
+	flapping(path, d, len, load_dwarf_whole, tok, 7, 100, false);
+	flapping(path, d, len, load_dwarf_whole, tok, 7, 100, true);
 	free(d);
 }
 
