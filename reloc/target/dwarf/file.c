@@ -123,6 +123,13 @@ int uz_dw_file_open(struct uz_dw_file *f, const char *name, const char *path,
 		 * unguarded: it must not be truncated meanwhile.
 		 */
 		f->elf = elf_begin(f->fd, f->mapped ? ELF_C_READ_MMAP : ELF_C_READ, NULL);
+		/* read: the whole file at once, before any section is read on
+		 * its own (libelf leaks those once it reads the rest later) */
+		if (f->elf && !f->mapped) {
+			size_t n;
+
+			elf_rawfile(f->elf, &n);
+		}
 	} else {
 		f->elf = elf_memory((char *)data, len);
 	}
