@@ -12,8 +12,9 @@
  * the type compatibility or type matching relation (compat.c).
  *
  * A member name that occurs twice in one target struct through anonymous
- * members (hostile or hand-made BTF; C forbids it) is an error naming both
- * places, not the first one found (libbpf takes the first).
+ * members (hostile or hand-made BTF; C forbids it), or an enumerator name
+ * twice in one enum (flavors ignored) with different values, is an error
+ * naming both, not the first one found (libbpf takes the first).
  *
  * userize: when a member of a userized struct is not found under its own
  * name, its aliases are tried in order; a dotted alias walks embedded
@@ -279,6 +280,39 @@ static bool is_flex_arr(const struct btf *btf, const struct uz_accessor *acc,
 	return acc->idx == (uint32_t)btf_vlen(btf__type_by_id(btf, acc->type_id)) - 1;
 }
 
+static uint64_t enumval_of(const struct btf_type *t, uint16_t i)
+{
+	return btf_is_enum(t) ? (uint64_t)(int64_t)btf_enum(t)[i].val : btf_enum64_value(btf_enum64(t) + i);
+}
+
+/* Another enumerator of @t after @i with the same essential name and a
+ * different value (two flavors of one name: hostile or hand-made BTF;
+ * libbpf takes the first)? Then an error naming both in @ctx. */
+static bool dup_enumval(const struct btf *tb, const struct btf_type *t, uint32_t targ_id,
+			uint16_t i, size_t llen, struct uz_match_ctx *ctx)
+{
+	const char *a = btf__name_by_offset(tb, btf_is_enum(t) ? btf_enum(t)[i].name_off :
+							      btf_enum64(t)[i].name_off);
+	char tstr[128];
+	uint16_t j;
+
+	for (j = i + 1; j < btf_vlen(t); j++) {
+		const char *b = btf__name_by_offset(tb, btf_is_enum(t) ? btf_enum(t)[j].name_off :
+								      btf_enum64(t)[j].name_off);
+
+		if (uz_essential_name_len(b) != llen || strncmp(a, b, llen) ||
+		    enumval_of(t, i) == enumval_of(t, j))
+			continue;
+		if (ctx)
+			snprintf(ctx->error, sizeof(ctx->error),
+				 "%s [id %u] has two enumerators named '%.*s' (flavors ignored): %s = %lld and %s = %lld; refusing to pick one",
+				 uz_type_str(tb, targ_id, tstr, sizeof(tstr)), targ_id, (int)llen, a, a,
+				 (long long)enumval_of(t, i), b, (long long)enumval_of(t, j));
+		return true;
+	}
+	return false;
+}
+
 static int match_enumval(const struct uz_spec *local, const struct btf *tb, uint32_t targ_id,
 			 struct uz_spec *targ, struct uz_match_ctx *ctx)
 {
@@ -296,6 +330,8 @@ static int match_enumval(const struct uz_spec *local, const struct btf *tb, uint
 
 		if (uz_essential_name_len(tname) != llen || strncmp(lname, tname, llen) != 0)
 			continue;
+		if (dup_enumval(tb, t, targ_id, i, llen, ctx))
+			return -ENOTUNIQ;
 		targ->spec[0] = (struct uz_accessor){ targ_id, i, tname };
 		targ->len = 1;
 		targ->raw_spec[0] = i;

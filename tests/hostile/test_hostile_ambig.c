@@ -4,7 +4,8 @@
  * with libbpf's BTF writer, each an error naming both candidates, with the
  * exact text. Two flavors of task_struct that put pid at different offsets;
  * two members named pid through anonymous unions (through the raw API and
- * through `userize reloc` on a real object). The DWARF target with two
+ * through `userize reloc` on a real object); two flavors of one enumerator
+ * with different values. The DWARF target with two
  * definitions of one struct and the archive with two entries for one kernel
  * are in tests/dwarf (test_dwarf_unit) and tests/btfgen (test_btfgen_unit).
  */
@@ -207,6 +208,64 @@ static void test_duplicate_members_cli(void **state)
 	btf__free(t);
 }
 
+/* enum color { RED, RED___v2 } with different values: which RED? An error. */
+static void test_duplicate_enumerators(void **state)
+{
+	UZ_OPTS_INIT(uz_reloc_opts, opts, .allow_errors = true);
+	UZ_OPTS_INIT(uz_target_opts, topts, .name = "hostile");
+	struct btf *local = btf__new_empty(), *t = btf__new_empty();
+	struct bpf_insn insns[2] = {
+		{ BPF_ALU64 | BPF_MOV | BPF_K, 1, 0, 0, 7 },
+		{ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 },
+	};
+	struct uz_relocation *rel = NULL;
+	struct uz_target *tgt = NULL;
+	struct uz_error err = { 0 };
+	const void *lraw, *traw;
+	uint32_t lsz, tsz;
+	struct uzt_rec rec;
+	uint8_t *ext;
+	size_t ext_len;
+	const char *want = "enum color [id 1] has two enumerators named 'RED' (flavors ignored): RED = 1 and RED___v2 = 2; refusing to pick one";
+
+	(void)state;
+	assert_int_equal(btf__add_enum(local, "color", 4), 1);
+	btf__add_enum_value(local, "RED", 7);
+	rec = (struct uzt_rec){ 0, 1, (uint32_t)btf__add_str(local, "0"), UZ_ENUMVAL_VALUE };
+	assert_int_equal(btf__add_enum(t, "color", 4), 1);
+	btf__add_enum_value(t, "RED", 1);
+	btf__add_enum_value(t, "RED___v2", 2);
+	lraw = btf__raw_data(local, &lsz);
+	traw = btf__raw_data(t, &tsz);
+	assert_int_equal(uz_target_load_mem(traw, tsz, &topts, &tgt, &err), 0);
+	ext = uzt_ext((uint32_t)btf__add_str(local, "raw_tracepoint/x"), &rec, 1, 16, &ext_len);
+	lraw = btf__raw_data(local, &lsz);
+	assert_int_equal(uz_insns_relocate(insns, 2, "raw_tracepoint/x", lraw, lsz, ext, ext_len,
+					   tgt, &opts, &rel, &err), 0);
+	assert_int_equal(uz_relocation_record(rel, 0)->result, UZ_RESULT_ERROR);
+	assert_string_equal(uz_relocation_record(rel, 0)->message, want);
+	assert_int_equal(insns[0].imm, 7);
+	uz_relocation_free(rel);
+	/* one value under both names is no ambiguity */
+	btf__free(t);
+	t = btf__new_empty();
+	btf__add_enum(t, "color", 4);
+	btf__add_enum_value(t, "RED", 5);
+	btf__add_enum_value(t, "RED___v2", 5);
+	uz_target_free(tgt);
+	traw = btf__raw_data(t, &tsz);
+	assert_int_equal(uz_target_load_mem(traw, tsz, &topts, &tgt, &err), 0);
+	assert_int_equal(uz_insns_relocate(insns, 2, "raw_tracepoint/x", lraw, lsz, ext, ext_len,
+					   tgt, &opts, &rel, &err), 0);
+	assert_int_equal(uz_relocation_record(rel, 0)->result, UZ_RESULT_OK);
+	assert_int_equal(insns[0].imm, 5);
+	uz_relocation_free(rel);
+	uz_target_free(tgt);
+	free(ext);
+	btf__free(t);
+	btf__free(local);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_flavors_agree),
 		cmocka_unit_test(test_duplicate_members),
 		cmocka_unit_test(test_duplicate_members_cli),
+		cmocka_unit_test(test_duplicate_enumerators),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
