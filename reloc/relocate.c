@@ -285,7 +285,8 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 			return -ENOMEM;
 		for (i = 0; i < l->cnt; i++, tried++) {
 			if (uz_spec_match(local, tb, l->ids[i], &scratch, &mctx) < 0) {
-				snprintf(mctx.why, sizeof(mctx.why), "error while matching");
+				snprintf(mctx.why, sizeof(mctx.why), "%s",
+					 *mctx.error ? mctx.error : "error while matching");
 				mctx.where_type = 0;
 			}
 			located(c, mctx_where(&mctx), mctx.why, why, sizeof(why));
@@ -345,7 +346,8 @@ static int list_all(struct reloc_ctx *c, struct uz_record *r, const struct uz_sp
 			snprintf(verdict, sizeof(verdict), "%s at bit %u%s%s%s", spec, cand.bit_offset,
 				 *loc ? " (" : "", loc, *loc ? ")" : "");
 		} else if (m < 0) {
-			snprintf(verdict, sizeof(verdict), "error while matching");
+			snprintf(verdict, sizeof(verdict), "%s",
+				 *mctx.error ? mctx.error : "error while matching");
 		} else {
 			located(c, mctx_where(&mctx), mctx.why, verdict, sizeof(verdict));
 		}
@@ -413,8 +415,11 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 		for (i = 0, j = 0, miss = 0; i < l->cnt; i++) {
 			e = uz_spec_match(local, tb, l->ids[i], &cand, &mctx);
 			if (e < 0) {
-				snprintf(msg, msz, "error %d matching candidate %s", e,
-					 uz_type_str(tb, l->ids[i], tstr, sizeof(tstr)));
+				if (*mctx.error)
+					snprintf(msg, msz, "%s", mctx.error);
+				else
+					snprintf(msg, msz, "error %d matching candidate %s", e,
+						 uz_type_str(tb, l->ids[i], tstr, sizeof(tstr)));
 				return e;
 			}
 			if (e == 0) {
@@ -492,6 +497,18 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 	return 0;
 }
 
+/* Is instruction @idx the second slot of an ld_imm64? Walked from the
+ * section start over the original instructions (a lone 0 opcode after an
+ * ld_imm64 is its second half only if that ld_imm64 is an instruction). */
+static bool insn_in_ldimm64(const struct bpf_insn *insns, uint32_t idx)
+{
+	uint32_t i = 0;
+
+	while (i < idx)
+		i += insns[i].code == (BPF_LD | BPF_IMM | BPF_DW) ? 2 : 1;
+	return i > idx;
+}
+
 static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 {
 	const struct uz_object *obj = c->obj;
@@ -531,6 +548,11 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 	if (insn_idx >= sec->insn_cnt) {
 		snprintf(msg, sizeof(msg), "instruction %u is past the end of the section (%zu instructions)",
 			 insn_idx, sec->insn_cnt);
+		return fail(r, rel, msg);
+	}
+	if (insn_in_ldimm64(sec->insns, insn_idx)) {
+		snprintf(msg, sizeof(msg), "instruction %u is the second half of the ld_imm64 at instruction %u: a record must name the first",
+			 insn_idx, insn_idx - 1);
 		return fail(r, rel, msg);
 	}
 	if (cr->type_id >= c->local_cnt) {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -381,6 +382,7 @@ static int write_all(struct gen *g)
 	void *data = NULL;
 	size_t len = 0, i;
 	int rc = 0;
+	bool made;
 
 	if (g->archive) {
 		rc = make_archive(g, &data, &len);
@@ -394,8 +396,10 @@ static int write_all(struct gen *g)
 		free(data);
 		return rc;
 	}
-	if (mkdir(g->outdir, 0755) && errno != EEXIST) {
-		fprintf(stderr, "userize btfgen: %s: %s\n", g->outdir, strerror(errno));
+	made = !mkdir(g->outdir, 0755);
+	if (!made && errno != EEXIST) {
+		fprintf(stderr, "userize btfgen: cannot create the output directory '%s': %s\n",
+			g->outdir, strerror(errno));
 		return 2;
 	}
 	for (i = 0; i < g->nk && !rc; i++) {
@@ -405,6 +409,9 @@ static int write_all(struct gen *g)
 			rc = 2;
 		}
 	}
+	/* nothing written into a directory this run made: do not leave it */
+	if (rc && made && i == 1)
+		rmdir(g->outdir);
 	return rc;
 }
 

@@ -116,6 +116,7 @@ struct uz_match_ctx {
 	 * 0: not known. */
 	uint32_t where_type;
 	int where_member;
+	char error[512];              /* when the match is an error (<0): why, or "" */
 };
 /* 1 matched (@targ filled), 0 not (with ctx->explain, ctx->why says why), <0 error. The one
  * matcher serves resolution and explanations alike, so they cannot drift. */

@@ -11,6 +11,11 @@
  * Enum values match by enumerator name modulo flavor. Type-based kinds use
  * the type compatibility or type matching relation (compat.c).
  *
+ * A member name that occurs twice in one target struct through anonymous
+ * members (hostile or hand-made BTF; C forbids it), or an enumerator name
+ * twice in one enum (flavors ignored) with different values, is an error
+ * naming both, not the first one found (libbpf takes the first).
+ *
  * userize: when a member of a userized struct is not found under its own
  * name, its aliases are tried in order; a dotted alias walks embedded
  * (non-pointer) members of the target, each hop recorded in the target spec.
@@ -89,6 +94,68 @@ static int find_member(const struct btf *lb, uint32_t lid, const char *name,
 		spec->raw_len--;
 	}
 	return 0;
+}
+
+/*
+ * Members named @name in composite @id, through anonymous members: their
+ * count so far (@n; counting stops at 2), with the bit offset and type of
+ * the first two in @off/@type. Bounded like the spec.
+ */
+static int count_named(const struct btf *tb, uint32_t id, const char *name, uint32_t base,
+		       uint32_t off[2], uint32_t type[2], int n, int depth)
+{
+	const struct btf_type *t = uz_skip_mods(tb, id, &id);
+	const struct btf_member *m;
+	uint16_t i;
+
+	if (!t || !btf_is_composite(t) || depth >= UZ_SPEC_MAX_LEN)
+		return n;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t) && n < 2; i++, m++) {
+		uint32_t bit = base + btf_member_bit_offset(t, i);
+		const char *mn = btf__name_by_offset(tb, m->name_off);
+
+		if (!mn || !*mn) {
+			n = count_named(tb, m->type, name, bit, off, type, n, depth + 1);
+		} else if (!strcmp(mn, name)) {
+			off[n] = bit;
+			type[n++] = m->type;
+		}
+	}
+	return n;
+}
+
+/* "int [id 1]", "struct list_head [id 7]": a member's type, short. */
+static const char *member_type_str(const struct btf *tb, uint32_t id, char *buf, size_t sz)
+{
+	const struct btf_type *t = btf__type_by_id(tb, id);
+	const char *n = t ? btf__name_by_offset(tb, t->name_off) : NULL;
+	char k[128];
+
+	if (t && n && *n && (btf_is_int(t) || btf_is_typedef(t) || btf_is_float(t)))
+		snprintf(buf, sz, "%s [id %u]", n, id);
+	else
+		snprintf(buf, sz, "%s [id %u]", uz_type_str(tb, id, k, sizeof(k)), id);
+	return buf;
+}
+
+/* Is member @name of composite @targ_id unique? 0, or -ENOTUNIQ with the
+ * reason in @ctx->error. */
+static int unique_member(const struct btf *tb, uint32_t targ_id, const char *name,
+			 struct uz_match_ctx *ctx)
+{
+	uint32_t off[2], type[2];
+	char tstr[128], a[160], b[160];
+
+	if (count_named(tb, targ_id, name, 0, off, type, 0, 0) < 2)
+		return 0;
+	if (ctx)
+		snprintf(ctx->error, sizeof(ctx->error),
+			 "%s [id %u] has two members named '%s' (counting those of anonymous members): %s at bit %u and %s at bit %u; refusing to pick one",
+			 uz_type_str(tb, targ_id, tstr, sizeof(tstr)), targ_id, name,
+			 member_type_str(tb, type[0], a, sizeof(a)), off[0],
+			 member_type_str(tb, type[1], b, sizeof(b)), off[1]);
+	return -ENOTUNIQ;
 }
 
 /* Walk a dotted alias "a.b.c" from composite @targ_id. */
@@ -189,6 +256,8 @@ static int match_member(const struct uz_spec *local, const struct uz_accessor *l
 	r = find_member(lb, lid, lacc->name, tb, targ_id, targ, next_id);
 	if (r < 0)
 		return r;
+	if (r > 0 && unique_member(tb, targ_id, lacc->name, ctx))
+		return -ENOTUNIQ;
 	if (r > 0 || !ctx || !ctx->tags)
 		return r ? r : why_member(local, lacc, tb, targ_id, ctx);
 	tt = uz_tags_of(ctx->tags, lacc->type_id);
@@ -232,6 +301,39 @@ static bool is_flex_arr(const struct btf *btf, const struct uz_accessor *acc,
 	return acc->idx == (uint32_t)btf_vlen(btf__type_by_id(btf, acc->type_id)) - 1;
 }
 
+static uint64_t enumval_of(const struct btf_type *t, uint16_t i)
+{
+	return btf_is_enum(t) ? (uint64_t)(int64_t)btf_enum(t)[i].val : btf_enum64_value(btf_enum64(t) + i);
+}
+
+/* Another enumerator of @t after @i with the same essential name and a
+ * different value (two flavors of one name: hostile or hand-made BTF;
+ * libbpf takes the first)? Then an error naming both in @ctx. */
+static bool dup_enumval(const struct btf *tb, const struct btf_type *t, uint32_t targ_id,
+			uint16_t i, size_t llen, struct uz_match_ctx *ctx)
+{
+	const char *a = btf__name_by_offset(tb, btf_is_enum(t) ? btf_enum(t)[i].name_off :
+							      btf_enum64(t)[i].name_off);
+	char tstr[128];
+	uint16_t j;
+
+	for (j = i + 1; j < btf_vlen(t); j++) {
+		const char *b = btf__name_by_offset(tb, btf_is_enum(t) ? btf_enum(t)[j].name_off :
+								      btf_enum64(t)[j].name_off);
+
+		if (uz_essential_name_len(b) != llen || strncmp(a, b, llen) ||
+		    enumval_of(t, i) == enumval_of(t, j))
+			continue;
+		if (ctx)
+			snprintf(ctx->error, sizeof(ctx->error),
+				 "%s [id %u] has two enumerators named '%.*s' (flavors ignored): %s = %lld and %s = %lld; refusing to pick one",
+				 uz_type_str(tb, targ_id, tstr, sizeof(tstr)), targ_id, (int)llen, a, a,
+				 (long long)enumval_of(t, i), b, (long long)enumval_of(t, j));
+		return true;
+	}
+	return false;
+}
+
 static int match_enumval(const struct uz_spec *local, const struct btf *tb, uint32_t targ_id,
 			 struct uz_spec *targ, struct uz_match_ctx *ctx)
 {
@@ -251,6 +353,8 @@ static int match_enumval(const struct uz_spec *local, const struct btf *tb, uint
 
 		if (uz_essential_name_len(tname) != llen || strncmp(lname, tname, llen) != 0)
 			continue;
+		if (dup_enumval(tb, t, targ_id, i, llen, ctx))
+			return -ENOTUNIQ;
 		targ->spec[0] = (struct uz_accessor){ targ_id, i, tname };
 		targ->len = 1;
 		targ->raw_spec[0] = i;
@@ -274,7 +378,7 @@ int uz_spec_match(const struct uz_spec *local, const struct btf *tb, uint32_t ta
 	targ->root_type_id = targ_id;
 	targ->kind = local->kind;
 	if (ctx)
-		ctx->note[0] = 0;
+		ctx->note[0] = ctx->error[0] = 0;
 	if (ctx && ctx->explain) {
 		snprintf(ctx->why, sizeof(ctx->why), "%s matches",
 			 uz_type_str(tb, targ_id, tstr, sizeof(tstr)));

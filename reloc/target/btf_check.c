@@ -540,6 +540,104 @@ int uz_btf_check(const struct btf *btf, uint32_t start_id, const char *what,
 	return uz_btf_check_index(btf, start_id, what, NULL, NULL, 0, err);
 }
 
+/* Bytes a type of @kind with @vlen entries takes after its 12-byte head;
+ * -1 for an unknown kind. */
+static int64_t type_extra(uint32_t kind, uint32_t vlen)
+{
+	switch (kind) {
+	case BTF_KIND_INT: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
+		return 4;
+	case BTF_KIND_ARRAY:
+		return 12;
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_DATASEC: case BTF_KIND_ENUM64:
+		return (int64_t)vlen * 12;
+	case BTF_KIND_ENUM: case BTF_KIND_FUNC_PROTO:
+		return (int64_t)vlen * 8;
+	case BTF_KIND_PTR: case BTF_KIND_FWD: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC: case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The type section's records fit it (counts are not absurd), kinds are
+ * known and names are inside the strings; the strings are NUL-delimited. */
+static int check_sections(const uint8_t *d, bool swap, uint32_t hdr_len, uint32_t type_off,
+			  uint32_t type_len, uint32_t str_off, uint32_t str_len,
+			  const char *what, struct uz_error *err)
+{
+	const uint8_t *p = d + hdr_len + type_off, *str = d + hdr_len + str_off;
+	uint32_t pos = 0, id = 1;
+
+	if (!str_len || str[0] || str[str_len - 1])
+		return uz_err_set(err, -EINVAL, "%s: corrupt BTF: the %u-byte string section does not start and end with a NUL byte",
+				  what, str_len);
+	while (pos < type_len) {
+		uint32_t name_off, info, kind, vlen;
+		int64_t extra;
+
+		if (type_len - pos < 12)
+			return uz_err_set(err, -EINVAL, "%s: corrupt BTF: type [%u] at byte %u of the %u-byte type section is cut off",
+					  what, id, pos, type_len);
+		name_off = uz_get32(p + pos, swap);
+		info = uz_get32(p + pos + 4, swap);
+		kind = (info >> 24) & 0x1f;
+		vlen = info & 0xffff;
+		extra = type_extra(kind, vlen);
+		if (extra < 0)
+			return uz_err_set(err, -EINVAL, "%s: corrupt BTF: type [%u] has an unknown kind (%u)",
+					  what, id, kind);
+		if ((uint64_t)extra + 12 > type_len - pos)
+			return uz_err_set(err, -EINVAL, "%s: corrupt BTF: type [%u] (kind %u, %u entries) needs %llu bytes at byte %u of the %u-byte type section: an absurd count or a cut section",
+					  what, id, kind, vlen, (unsigned long long)extra + 12, pos,
+					  type_len);
+		if (name_off >= str_len)
+			return uz_err_set(err, -EINVAL, "%s: corrupt BTF: type [%u] has a name offset outside the strings (%u)",
+					  what, id, name_off);
+		pos += (uint32_t)extra + 12;
+		id++;
+	}
+	return 0;
+}
+
+/*
+ * The header, before libbpf sees the bytes: its failures are one errno
+ * ("Invalid argument"), so a cut or lying header is named here, with the
+ * sizes: magic, version, header length, and both sections inside the data.
+ */
+static int check_header(const uint8_t *d, size_t len, const char *what, struct uz_error *err)
+{
+	uint16_t magic = (uint16_t)(d[0] | d[1] << 8);
+	bool swap = magic == 0x9feb;
+	uint32_t hdr_len, type_off, type_len, str_off, str_len;
+	uint64_t type_end, str_end;
+
+	if (magic != 0xeb9f && !swap)
+		return uz_err_set(err, -EINVAL, "%s: not BTF (magic 0x%04x, BTF has 0xeb9f)", what,
+				  magic);
+	if (d[2] != 1)
+		return uz_err_set(err, -EOPNOTSUPP, "%s: BTF version %u is not supported (only 1)",
+				  what, d[2]);
+	hdr_len = uz_get32(d + 4, swap);
+	if (hdr_len < 24 || hdr_len > len)
+		return uz_err_set(err, -EINVAL, "%s: BTF header length %u is invalid (%zu bytes of BTF)",
+				  what, hdr_len, len);
+	type_off = uz_get32(d + 8, swap);
+	type_len = uz_get32(d + 12, swap);
+	str_off = uz_get32(d + 16, swap);
+	str_len = uz_get32(d + 20, swap);
+	type_end = (uint64_t)hdr_len + type_off + type_len;
+	str_end = (uint64_t)hdr_len + str_off + str_len;
+	if (type_end > len || str_end > len)
+		return uz_err_set(err, -EINVAL, "%s: truncated BTF: its header puts the types at [%llu, %llu) and the strings at [%llu, %llu), past the %zu bytes there are",
+				  what, (unsigned long long)hdr_len + type_off,
+				  (unsigned long long)type_end, (unsigned long long)hdr_len + str_off,
+				  (unsigned long long)str_end, len);
+	return check_sections(d, swap, hdr_len, type_off, type_len, str_off, str_len, what, err);
+}
+
 int uz_btf_parse_indexed(const uint8_t *data, size_t len, const char *what,
 			 struct uz_name_index *idx, void *reuse, struct btf **out,
 			 struct uz_error *err)
@@ -552,6 +650,11 @@ int uz_btf_parse_indexed(const uint8_t *data, size_t len, const char *what,
 		free(reuse);
 		return uz_err_set(err, -EINVAL, "%s: BTF of %zu bytes is too short or too long",
 				  what, len);
+	}
+	r = check_header(data, len, what, err);
+	if (r) {
+		free(reuse);
+		return r;
 	}
 	btf = btf__new(data, (uint32_t)len);
 	if (!btf) {

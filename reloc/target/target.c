@@ -207,6 +207,9 @@ static int load(const char *path, const void *data, size_t len,
 		return uz_err_set(err, -ENOENT, "the running kernel %s has no BTF (%s is missing) and no debug vmlinux at /usr/lib/debug/boot/vmlinux-%s or under /usr/lib/debug/.build-id; install linux-image-%s-dbg or give a target",
 				  rel, UZ_SYSFS_VMLINUX, rel, rel);
 	}
+	/* a FIFO, socket or device is refused before any probe opens it */
+	if (in.path && (r = uz_input_check(in.path, true, err)))
+		return r;
 	r = target_new(name ? name : in.path ? in.path : "<memory>", &t, err);
 	if (r)
 		return r;

@@ -712,7 +712,7 @@ static void test_corrupt_btf(void **state)
 	memcpy(copy, raw, len);
 	v = 0x7fffffff;
 	memcpy(copy + 12, &v, 4);
-	expect_bad_target(copy, len, "not valid BTF");
+	expect_bad_target(copy, len, "truncated BTF: its header puts the types at [24, 2147483671)");
 	/* every truncation */
 	for (v = 0; v < len; v++)
 		expect_bad_target(copy, v, "");
@@ -913,7 +913,7 @@ static void test_bad_objects(void **state)
 	v = 0x10000000;
 	memcpy(copy + data + 12, &v, 4);
 	write_bytes(path, copy, n);
-	expect_cli_fail(path, "not valid BTF");
+	expect_cli_fail(path, "truncated BTF: its header puts the types at");
 	/* .BTF.ext: core record size 12, then a core section past the end */
 	assert_true(find_section(img, n, ".BTF.ext", &shdr, &data, &size));
 	{

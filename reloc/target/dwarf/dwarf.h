@@ -46,6 +46,7 @@ struct uz_dw_index {
 
 struct uz_dw_file {
 	int fd;
+	bool mapped;              /* libelf mapped @fd (else it reads into its own memory) */
 	Elf *elf;
 	Dwarf *dw;
 	const char *name;         /* for messages */
