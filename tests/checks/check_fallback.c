@@ -25,12 +25,12 @@
 
 /*
  * 1 if the kernel's struct inode has member @name, 0 if not, -1 unknown;
- * read by libbpf from the types the object is relocated against (c->target,
- * else the running kernel's BTF).
+ * read by libbpf from the types the object is relocated against
+ * (uzc_btf(): the archive entry in use, c->target, or the kernel's BTF).
  */
 static int inode_has_member(const struct uzc *c, const char *name)
 {
-	struct btf *btf = c->target ? btf__parse(c->target, NULL) : btf__load_vmlinux_btf();
+	struct btf *btf = uzc_btf(c);
 	const struct btf_member *m;
 	const struct btf_type *t;
 	int id, i, ret = -1;
