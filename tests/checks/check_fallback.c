@@ -63,7 +63,8 @@ void check_fallback(struct uzc *c)
 	__u32 zero = 0;
 
 	if (direct < 0) {
-		uzc_fail(c, "cannot read struct inode from this kernel's BTF");
+		uzc_fail(c, "cannot read struct inode from %s", c->types ? "the archive entry's BTF" :
+			 c->target ? c->target : "this kernel's BTF");
 		return;
 	}
 	if (!uzc_start(c, &r, "fallback"))

@@ -59,7 +59,8 @@ static void usage(FILE *out)
 		"checks:\n", uz_embedded_archive ? "this build has one" : "this build has none");
 	for (k = uzc_checks; k->name; k++)
 		fprintf(out, "  %-10s %s\n", k->name, k->what);
-	fprintf(out, "exit status: 0 all passed, 1 a check failed, 2 usage\n");
+	fprintf(out, "exit status: 0 all passed, 1 a check failed, 2 usage, 3 the archive has no\n"
+		"entry for this kernel (or cannot be read)\n");
 }
 
 /* The running kernel's GNU build id (hex) from /sys/kernel/notes, "" if none. */
