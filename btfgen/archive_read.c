@@ -258,14 +258,19 @@ int uz_archive_find(const struct uz_archive *a, const char *release, const char 
 			n = collect(a, NULL, bid, hits, 2);
 		snprintf(what, sizeof(what), "the running kernel %s%s%s", rel,
 			 *bid ? " build id " : "", bid);
+		/* a same-release entry of another build has other offsets */
+		if (n == 1 && *bid && *a->infos[hits[0]].build_id &&
+		    strcasecmp(a->infos[hits[0]].build_id, bid))
+			return uz_err_set(err, -ENOENT, "the archive's entry for %s is of another build (build id %s; the running kernel's is %s): its offsets may differ, so it is not used (rebuild the archive from this kernel's debug info)",
+					  rel, a->infos[hits[0]].build_id, bid);
 	} else {
 		n = collect(a, release, build_id, hits, 2);
 		snprintf(what, sizeof(what), "kernel %s%s%s", release ? release : "",
 			 build_id && *build_id ? " build id " : "", build_id ? build_id : "");
 	}
 	if (!n)
-		return uz_err_set(err, -ENOENT, "the archive has no entry for %s (it has %u entries; `userize btf dump ARCHIVE --list` lists them)",
-				  what, a->entry_cnt);
+		return uz_err_set(err, -ENOENT, "the archive has no entry for %s (it has %u %s; `userize btf dump ARCHIVE --list` lists them)",
+				  what, a->entry_cnt, a->entry_cnt == 1 ? "entry" : "entries");
 	return found(a, hits, n, what, idx, err);
 }
 

@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "bg_test.h"
@@ -280,6 +281,41 @@ static void test_archive_roundtrip(void **state)
 
 /* A big-endian kernel in a little-endian archive: the entry is read in the
  * kernel's byte order, and the bytes for libbpf are big-endian. */
+/*
+ * The running kernel's release alone does not pick an entry of another
+ * build: an archive entry for this release whose build id differs from the
+ * running kernel's (read from /sys/kernel/notes) is refused, naming both
+ * build ids, not used with offsets that may be another build's.
+ */
+static void test_archive_other_build(void **state)
+{
+	struct uz_object *o[NOBJ];
+	struct uz_archive *ar = NULL;
+	struct uz_error err = { 0 };
+	struct utsname u;
+	struct ar a;
+	size_t idx = 99;
+
+	(void)state;
+	assert_int_equal(uname(&u), 0);
+	if (access("/sys/kernel/notes", R_OK))
+		fail_msg("/sys/kernel/notes is not readable: the running kernel's build id is needed");
+	open_objs(o);
+	a = make_archive(o, NOBJ, "aa", u.release);
+	assert_int_equal(uz_archive_open_mem(a.data, a.len, &ar, &err), 0);
+	assert_int_equal(uz_archive_find(ar, NULL, NULL, &idx, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "is of another build (build id bb; the running kernel's is "));
+	assert_non_null(strstr(err.msg, u.release));
+	assert_int_equal(idx, 99);
+	/* named explicitly, the release is the caller's choice */
+	assert_int_equal(uz_archive_find(ar, u.release, NULL, &idx, &err), 0);
+	assert_int_equal(idx, 1);
+	uz_archive_free(ar);
+	free(a.data);
+	for (idx = 0; idx < NOBJ; idx++)
+		uz_object_free(o[idx]);
+}
+
 static void test_archive_big_endian(void **state)
 {
 	struct uz_object *o[NOBJ];
@@ -710,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_ambiguity_kept),
 		cmocka_unit_test(test_split_btf),
 		cmocka_unit_test(test_archive_roundtrip),
+		cmocka_unit_test(test_archive_other_build),
 		cmocka_unit_test(test_archive_big_endian),
 		cmocka_unit_test(test_archive_bad_input),
 		cmocka_unit_test(test_cli),

@@ -458,8 +458,10 @@ UZ_API size_t uz_archive_entry_cnt(const struct uz_archive *a);
 UZ_API const struct uz_archive_entry_info *uz_archive_entry(const struct uz_archive *a,
 							    size_t idx);
 /* The one entry for a kernel: @release and/or @build_id (NULL: the running
- * kernel's release, then its build id). -ENOENT when none matches; two
- * entries that match are an error (-EEXIST) naming both, never a guess. */
+ * kernel's release, then its build id; an entry of that release with
+ * another build id is refused, -ENOENT, naming both ids). -ENOENT when none
+ * matches; two entries that match are an error (-EEXIST) naming both, never
+ * a guess. */
 UZ_API int uz_archive_find(const struct uz_archive *a, const char *release,
 			   const char *build_id, size_t *idx, struct uz_error *err);
 /* Entry @idx as raw BTF in its kernel's byte order (malloc'ed, caller
