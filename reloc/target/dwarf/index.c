@@ -54,7 +54,9 @@ static struct uz_dw_name *slot(const struct uz_dw_index *idx, const char *name, 
 	for (j = h & idx->mask;; j = (j + 1) & idx->mask) {
 		struct uz_dw_name *e = &idx->names[j];
 
-		if (!e->hash || (e->hash == h && !strncmp(e->name, name, len) && !e->name[len]))
+		/* Most names are one string of .debug_str: the same pointer. */
+		if (!e->hash || (e->hash == h && (e->name == name ||
+						  (!strncmp(e->name, name, len) && !e->name[len]))))
 			return e;
 	}
 }
@@ -111,29 +113,63 @@ static int add_off(struct uz_dw_index *idx, struct uz_dw_name *e, Dwarf_Off off)
 	return 0;
 }
 
+/* The attributes the index needs, in one pass over them. */
+struct top_attrs {
+	Dwarf_Attribute name, size;
+	bool has_name, has_size, decl, origin;
+};
+
+static int top_attr(Dwarf_Attribute *a, void *arg)
+{
+	struct top_attrs *t = arg;
+
+	switch (dwarf_whatattr(a)) {
+	case DW_AT_name:
+		if (!t->has_name)
+			t->name = *a;
+		t->has_name = true;
+		break;
+	case DW_AT_byte_size:
+		if (!t->has_size)
+			t->size = *a;
+		t->has_size = true;
+		break;
+	case DW_AT_declaration: t->decl = true; break;
+	case DW_AT_abstract_origin:
+	case DW_AT_specification: t->origin = true; break;
+	default: break;
+	}
+	return DWARF_CB_OK;
+}
+
 /* One top-level DIE: index it if it is a named type definition. */
 static int index_die(struct uz_dw_index *idx, Dwarf_Die *d)
 {
 	int tag = dwarf_tag(d);
 	bool comp = tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
+	struct top_attrs ta = { 0 };
 	struct uz_dw_name *e;
 	const char *n;
 
 	if (!comp && tag != DW_TAG_enumeration_type && tag != DW_TAG_typedef &&
 	    tag != DW_TAG_base_type)
 		return 0;
-	n = dwarf_diename(d);
+	if (dwarf_getattrs(d, top_attr, &ta, 0) != 1)
+		return 0; /* unreadable: not indexed, as a DIE without a name */
+	/* what dwarf_diename() gives, without its search when there is a name */
+	n = ta.has_name ? dwarf_formstring(&ta.name) : ta.origin ? dwarf_diename(d) : NULL;
 	if (!n || !*n)
 		return 0;
-	if (tag != DW_TAG_typedef && tag != DW_TAG_base_type && dwarf_hasattr(d, DW_AT_declaration))
+	if (tag != DW_TAG_typedef && tag != DW_TAG_base_type && ta.decl)
 		return 0;
 	e = get_name(idx, n);
 	if (!e)
 		return -ENOMEM;
 	if (comp) {
-		uint64_t sz = 0;
+		Dwarf_Word sz = 0;
 
-		uz_dw_udata(d, DW_AT_byte_size, &sz);
+		if (!ta.has_size || dwarf_formudata(&ta.size, &sz))
+			sz = 0;
 		if (tag == DW_TAG_structure_type && !e->has_struct) {
 			e->has_struct = true;
 			e->struct_size = (uint32_t)sz;
