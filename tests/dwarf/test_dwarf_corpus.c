@@ -9,6 +9,8 @@
  *       commonly traced structs are the same in both.
  *   test_dwarf_corpus pahole RELEASE  no BTF: the same against the BTF
  *       that pahole -J made of the same file (the dwarf_fetch fixture).
+ *   Both also build the name index of the file both ways (section bytes,
+ *       libdw) and require the same result.
  *   test_dwarf_corpus matrix RELEASE  one `userize matrix` run over the
  *       samples with the DWARF-only vmlinux, pahole's BTF of it and an amd64
  *       kernel's BTF mixed: the DWARF column equals pahole's.
@@ -258,9 +260,18 @@ static void test_stripped(void **state)
 	assert_string_equal(err.msg, msg);
 }
 
+/* The fast index reader on the whole file: what libdw's walk gives. */
+static void test_index(void **state)
+{
+	char vm[512];
+
+	(void)state;
+	assert_true(dw_compare_index(dw_vmlinux(release, vm, sizeof(vm)), true) > 100000);
+}
+
 int main(int argc, char **argv)
 {
-	const struct CMUnitTest dwarf[] = { cmocka_unit_test(test_dwarf) };
+	const struct CMUnitTest dwarf[] = { cmocka_unit_test(test_dwarf), cmocka_unit_test(test_index) };
 	const struct CMUnitTest matrix[] = { cmocka_unit_test(test_matrix) };
 	const struct CMUnitTest stripped[] = { cmocka_unit_test(test_stripped) };
 

@@ -192,6 +192,8 @@ static void check_variant(const char *variant)
 		      sizeof(cb), 0);
 		assert_string_equal(ca, cb);
 	}
+	/* The index from the section bytes (compressed ones as libdw decompressed them). */
+	assert_true(dw_compare_index(prog, true) > 20);
 	/* The same records from DWARF as from pahole's BTF. */
 	dw_compare_object(dw_build_file("tests/dwarf/dup.o", obj, sizeof(obj)), ref, dw, &c);
 	assert_int_equal(c.mismatches, 0);

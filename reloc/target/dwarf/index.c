@@ -6,6 +6,8 @@
  * typedef or base type, and whether a struct or union of that name is
  * defined anywhere (to tell a shell from a forward declaration later).
  * Declarations are not definitions. Function-local types are not indexed.
+ * scan.c reads the same from the section bytes, faster; this walk is
+ * for what it leaves (compressed sections, odd forms, malformed data).
  */
 #include <dwarf.h>
 #include <stdlib.h>
@@ -142,59 +144,59 @@ static int top_attr(Dwarf_Attribute *a, void *arg)
 	return DWARF_CB_OK;
 }
 
+int uz_dw_index_add(struct uz_dw_index *idx, int tag, const char *n, bool decl, uint64_t sz,
+		    Dwarf_Off off)
+{
+	bool comp = tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
+	struct uz_dw_name *e;
+
+	if (!comp && tag != DW_TAG_enumeration_type && tag != DW_TAG_typedef &&
+	    tag != DW_TAG_base_type)
+		return 0;
+	if (!n || !*n)
+		return 0;
+	if (tag != DW_TAG_typedef && tag != DW_TAG_base_type && decl)
+		return 0;
+	e = get_name(idx, n);
+	if (!e)
+		return -ENOMEM;
+	if (tag == DW_TAG_structure_type && !e->has_struct) {
+		e->has_struct = true;
+		e->struct_size = (uint32_t)sz;
+	} else if (tag == DW_TAG_union_type && !e->has_union) {
+		e->has_union = true;
+		e->union_size = (uint32_t)sz;
+	}
+	return add_off(idx, e, off);
+}
+
 /* One top-level DIE: index it if it is a named type definition. */
 static int index_die(struct uz_dw_index *idx, Dwarf_Die *d)
 {
 	int tag = dwarf_tag(d);
-	bool comp = tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
 	struct top_attrs ta = { 0 };
-	struct uz_dw_name *e;
+	Dwarf_Word sz = 0;
 	const char *n;
 
-	if (!comp && tag != DW_TAG_enumeration_type && tag != DW_TAG_typedef &&
-	    tag != DW_TAG_base_type)
+	if (tag != DW_TAG_structure_type && tag != DW_TAG_union_type &&
+	    tag != DW_TAG_enumeration_type && tag != DW_TAG_typedef && tag != DW_TAG_base_type)
 		return 0;
 	if (dwarf_getattrs(d, top_attr, &ta, 0) != 1)
 		return 0; /* unreadable: not indexed, as a DIE without a name */
 	/* what dwarf_diename() gives, without its search when there is a name */
 	n = ta.has_name ? dwarf_formstring(&ta.name) : ta.origin ? dwarf_diename(d) : NULL;
-	if (!n || !*n)
-		return 0;
-	if (tag != DW_TAG_typedef && tag != DW_TAG_base_type && ta.decl)
-		return 0;
-	e = get_name(idx, n);
-	if (!e)
-		return -ENOMEM;
-	if (comp) {
-		Dwarf_Word sz = 0;
-
-		if (!ta.has_size || dwarf_formudata(&ta.size, &sz))
-			sz = 0;
-		if (tag == DW_TAG_structure_type && !e->has_struct) {
-			e->has_struct = true;
-			e->struct_size = (uint32_t)sz;
-		} else if (tag == DW_TAG_union_type && !e->has_union) {
-			e->has_union = true;
-			e->union_size = (uint32_t)sz;
-		}
-	}
-	return add_off(idx, e, dwarf_dieoffset(d));
+	if (!ta.has_size || dwarf_formudata(&ta.size, &sz))
+		sz = 0;
+	return uz_dw_index_add(idx, tag, n, ta.decl, sz, dwarf_dieoffset(d));
 }
 
-int uz_dw_index_build(struct uz_dw_index *idx, struct uz_dw_file *f, struct uz_error *err)
+/* Every unit's top-level DIEs through libdw. */
+static int walk_libdw(struct uz_dw_index *idx, struct uz_dw_file *f, struct uz_error *err)
 {
 	Dwarf_Off off = 0, next;
-	struct timespec t0, t1;
 	size_t hsize, trimmed = 0;
 	int r;
 
-	if (idx->built)
-		return 0;
-	if (f->info_size > UINT32_MAX)
-		return uz_err_set(err, -E2BIG, "%s: .debug_info is over 4 GiB", f->name);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (grow_names(idx))
-		return uz_err_set(err, -ENOMEM, "out of memory");
 	while ((r = dwarf_nextcu(f->dw, off, &next, &hsize, NULL, NULL, NULL)) == 0) {
 		Dwarf_Die cu, ch;
 
@@ -222,11 +224,47 @@ int uz_dw_index_build(struct uz_dw_index *idx, struct uz_dw_file *f, struct uz_e
 	if (r < 0)
 		return uz_err_set(err, -EINVAL, "%s: compile unit header at .debug_info offset %llu unreadable: %s",
 				  f->name, (unsigned long long)off, dwarf_errmsg(-1));
+	return 0;
+}
+
+static int build(struct uz_dw_index *idx, struct uz_dw_file *f, bool fast, struct uz_error *err)
+{
+	struct timespec t0, t1;
+	int r = 1;
+
+	if (idx->built)
+		return 0;
+	if (f->info_size > UINT32_MAX)
+		return uz_err_set(err, -E2BIG, "%s: .debug_info is over 4 GiB", f->name);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (grow_names(idx))
+		return uz_err_set(err, -ENOMEM, "out of memory");
+	if (fast)
+		r = uz_dw_scan(idx, f, err);
+	if (r == 1) {
+		/* not for the fast path: start again, through libdw */
+		uz_dw_index_free(idx);
+		if (grow_names(idx))
+			return uz_err_set(err, -ENOMEM, "out of memory");
+		r = walk_libdw(idx, f, err);
+	}
+	if (r)
+		return r;
 	uz_dw_file_trim(f, f->info_size);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	idx->scan_secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	idx->built = true;
 	return 0;
+}
+
+int uz_dw_index_build(struct uz_dw_index *idx, struct uz_dw_file *f, struct uz_error *err)
+{
+	return build(idx, f, true, err);
+}
+
+int uz_dw_index_build_libdw(struct uz_dw_index *idx, struct uz_dw_file *f, struct uz_error *err)
+{
+	return build(idx, f, false, err);
 }
 
 void uz_dw_index_free(struct uz_dw_index *idx)
