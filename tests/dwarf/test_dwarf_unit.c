@@ -9,7 +9,9 @@
  * records from both, including the ambiguity of a twice-defined struct.
  * Bad input, each with its exact message: stripped, truncated, a type
  * reference to nowhere, a typedef that is its own type, a struct that
- * holds itself by value (the last three patched into gcc's real DWARF).
+ * holds itself by value (the last three patched into gcc's real DWARF);
+ * a file cut short while mapped (SIGBUS; the CLI's handler makes it a
+ * message).
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -18,13 +20,17 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "cli.h"
 #include "dw_test.h"
 
 static char dir[256];
@@ -521,6 +527,95 @@ static void test_bad_references(void **state)
 	free(d);
 }
 
+/* In a child: load @copy from DWARF, cut it to @keep bytes, ask for a type. */
+static void shrink_child(const char *copy, off_t keep, bool handler, int out)
+{
+	struct uz_target_opts o = { .sz = sizeof(o), .sources = UZ_SOURCE_DWARF };
+	struct uz_error err = { 0 };
+	struct uz_target *t = NULL;
+	const char *name = "uzt_all";
+
+	dup2(out, STDERR_FILENO);
+	signal(SIGBUS, SIG_DFL); /* cmocka's handler, inherited */
+	if (handler)
+		cli_catch_sigbus();
+	if (uz_target_load(copy, &o, &t, &err))
+		_exit(10);
+	if (truncate(copy, keep))
+		_exit(11);
+	uz_target_need_types(t, &name, 1, &err);
+	_exit(0); /* not reached: the DWARF is past the new end */
+}
+
+/* Run shrink_child on a fresh copy of prog-dwarf5; its stderr into @msg. */
+static int shrink(bool handler, char *copy, size_t csz, char *msg, size_t msz)
+{
+	char prog[300];
+	size_t len, n = 0;
+	uint8_t *d;
+	GElf_Shdr sh;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	off_t keep = 0;
+	int fd[2], st;
+	ssize_t r;
+	pid_t pid;
+	Elf *e;
+
+	snprintf(prog, sizeof(prog), "%s/prog-dwarf5", dir);
+	snprintf(copy, csz, "%s/prog-shrink", dir);
+	d = slurp(prog, &len);
+	spill(copy, d, len);
+	e = elf_memory((char *)d, len);
+	assert_int_equal(elf_getshdrstrndx(e, &shstrndx), 0);
+	while ((scn = elf_nextscn(e, scn)))
+		if (gelf_getshdr(scn, &sh) && !strcmp(elf_strptr(e, shstrndx, sh.sh_name), ".debug_info"))
+			keep = (off_t)sh.sh_offset & ~(off_t)4095; /* all of it in pages past the end */
+	elf_end(e);
+	free(d);
+	assert_true(keep > 0);
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(fd[0]);
+		shrink_child(copy, keep, handler, fd[1]);
+	}
+	close(fd[1]);
+	while (n + 1 < msz && (r = read(fd[0], msg + n, msz - 1 - n)) > 0)
+		n += (size_t)r;
+	msg[n] = 0;
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
+/*
+ * A DWARF file is read through a mapping as long as its target lives (it
+ * is hundreds of MB): cut short meanwhile, the next read past the new end
+ * is SIGBUS, as with any mapped reader. The CLI's handler turns it into
+ * the bad-input message naming the file and exit status 2.
+ */
+static void test_shrink(void **state)
+{
+	char copy[300], real[PATH_MAX], msg[2048], want[PATH_MAX + 300];
+	int st;
+
+	(void)state;
+	st = shrink(false, copy, sizeof(copy), msg, sizeof(msg));
+	if (!WIFSIGNALED(st))
+		fprintf(stderr, "child: status 0x%x, stderr: %s\n", st, msg);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGBUS);
+	st = shrink(true, copy, sizeof(copy), msg, sizeof(msg));
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 2);
+	assert_non_null(realpath(copy, real));
+	snprintf(want, sizeof(want), "userize: %s: the file became shorter while it was being read (truncated or rewritten in place?); stopped before writing any output. Replace such a file by renaming a new one over it.\n",
+		 real);
+	assert_string_equal(msg, want);
+}
+
 /* The running kernel from DWARF: its debug vmlinux by release (or build
  * id), else one message saying where it was looked for. */
 static void test_running(void **state)
@@ -564,6 +659,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_bad_references),
 		cmocka_unit_test(test_running),
+		cmocka_unit_test(test_shrink),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

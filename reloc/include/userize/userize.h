@@ -142,6 +142,10 @@ struct uz_target_provenance {
  * of one.
  * Options are validated: bytes past the fields this library knows must be
  * zero (-EINVAL otherwise).
+ * A DWARF file stays mapped while the target lives: cut short meanwhile
+ * (truncated, rewritten in place), a later read past its new end raises
+ * SIGBUS in the process, as with any mapped reader; replace such files by
+ * renaming (docs/reloc.md, DWARF targets).
  */
 UZ_API int uz_target_load(const char *path, const struct uz_target_opts *opts,
 			  struct uz_target **out, struct uz_error *err);
