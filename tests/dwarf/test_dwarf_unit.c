@@ -11,7 +11,9 @@
  * reference to nowhere, a typedef that is its own type, a struct that
  * holds itself by value (the last three patched into gcc's real DWARF);
  * a file cut short while mapped (SIGBUS; the CLI's handler makes it a
- * message).
+ * message); a relocatable object. tests/dwarf/src/bits.c cross-compiled
+ * for s390x and i686 as DWARF 2 and 4 (legacy DW_AT_bit_offset, both byte
+ * orders) against pahole's BTF of it.
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -527,6 +529,108 @@ static void test_bad_references(void **state)
 	free(d);
 }
 
+/* @d and the DIEs below it with attribute @at. */
+static size_t count_tree(Dwarf_Die *d, unsigned int at, int depth)
+{
+	size_t n = dwarf_hasattr(d, at) != 0;
+	Dwarf_Die ch;
+
+	assert_true(depth < 32);
+	if (dwarf_child(d, &ch) == 0) {
+		do
+			n += count_tree(&ch, at, depth + 1);
+		while (dwarf_siblingof(&ch, &ch) == 0);
+	}
+	return n;
+}
+
+/* DIEs of @path with attribute @at. */
+static size_t count_attr(const char *path, unsigned int at)
+{
+	Dwarf_Off off = 0, next;
+	size_t hs, n = 0;
+	int fd = open(path, O_RDONLY);
+	Dwarf *dw = dwarf_begin(fd, DWARF_C_READ);
+
+	assert_non_null(dw);
+	while (dwarf_nextcu(dw, off, &next, &hs, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		assert_non_null(dwarf_offdie(dw, off + hs, &cu));
+		n += count_tree(&cu, at, 0);
+		off = next;
+	}
+	dwarf_end(dw);
+	close(fd);
+	return n;
+}
+
+/*
+ * The legacy DW_AT_bit_offset, big- and little-endian: tests/dwarf/src/bits.c
+ * cross-compiled (linked: libdw applies no relocations) as DWARF 2 and 4,
+ * where gcc 12 still numbers bits from the most significant end; every
+ * member's bit offset, bitfield size, type size and sign from DWARF must
+ * equal those in the BTF pahole makes of the same file.
+ */
+static void test_legacy_bits(void **state)
+{
+	static const char *const cc[] = { "s390x-linux-gnu-gcc", "i686-linux-gnu-gcc" };
+	static const char *const flags[] = { "-gdwarf-4", "-gdwarf-2 -gstrict-dwarf" };
+	static const char *const names[] = { "uzt_lbits", "uzt_lubits", "uzt_lnest" };
+	const char *src = getenv("UZ_SRC");
+	char elf[300], btf[310], cmd[2048];
+	size_t i, k;
+
+	(void)state;
+	assert_non_null(src);
+	for (i = 0; i < 2; i++) {
+		for (k = 0; k < 2; k++) {
+			struct dw_layout_cmp lc = { 0 };
+			struct uz_target *ref, *dw;
+			size_t legacy;
+
+			snprintf(elf, sizeof(elf), "%s/bits-%zu-%zu", dir, i, k);
+			snprintf(btf, sizeof(btf), "%s.btf", elf);
+			snprintf(cmd, sizeof(cmd), "%s -g %s -O0 -nostdlib -shared -o %s %s/tests/dwarf/src/bits.c",
+				 cc[i], flags[k], elf, src);
+			run(cmd);
+			snprintf(cmd, sizeof(cmd), "pahole -J --btf_encode_detached=%s %s >/dev/null 2>&1",
+				 btf, elf);
+			run(cmd);
+			legacy = count_attr(elf, DW_AT_bit_offset);
+			assert_true(legacy >= 20); /* the legacy attribute, not data_bit_offset */
+			assert_int_equal(count_attr(elf, DW_AT_data_bit_offset), 0);
+			ref = dw_load(btf, UZ_SOURCE_BTF, NULL, 0);
+			dw = dw_load(elf, UZ_SOURCE_DWARF, names, 3);
+			assert_int_equal(uz_target_provenance(dw)->big_endian, i == 0);
+			assert_int_equal(uz_target_provenance(dw)->pointer_size, i == 0 ? 8 : 4);
+			dw_compare_layouts(uz_target_btf(ref), uz_target_btf(dw), names, 3, &lc);
+			printf("%s %s: %zu DW_AT_bit_offset, structs %zu, members %zu, mismatches %zu\n",
+			       cc[i], flags[k], legacy, lc.structs, lc.members, lc.mismatches);
+			assert_int_equal(lc.structs, 3);
+			assert_int_equal(lc.members, 24); /* 15 + 4 + 5 */
+			assert_int_equal(lc.mismatches, 0);
+			uz_target_free(dw);
+			uz_target_free(ref);
+		}
+	}
+}
+
+/* A relocatable object's DWARF is not read unrelocated (names would be wrong). */
+static void test_relocatable(void **state)
+{
+	const char *src = getenv("UZ_SRC");
+	char obj[300], cmd[1024], msg[1024];
+
+	(void)state;
+	snprintf(obj, sizeof(obj), "%s/a.o", dir);
+	snprintf(cmd, sizeof(cmd), "gcc -g -c -o %s %s/tests/dwarf/src/a.c", obj, src);
+	run(cmd);
+	snprintf(msg, sizeof(msg), "%s: a relocatable object whose DWARF needs relocations (.rela.debug_info): not readable as a DWARF target; use a linked file (a vmlinux, or the BTF of a module)",
+		 obj);
+	expect_load_error(obj, "uzt_node", msg);
+}
+
 /* In a child: load @copy from DWARF, cut it to @keep bytes, ask for a type. */
 static void shrink_child(const char *copy, off_t keep, bool handler, int out)
 {
@@ -660,6 +764,8 @@ int main(void)
 		cmocka_unit_test(test_bad_references),
 		cmocka_unit_test(test_running),
 		cmocka_unit_test(test_shrink),
+		cmocka_unit_test(test_legacy_bits),
+		cmocka_unit_test(test_relocatable),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
