@@ -136,7 +136,8 @@ struct uz_target_provenance {
  * or package, a vmlinux with DWARF, an archive or a tracefs tree, as
  * opts->sources allows. @path NULL means the running kernel:
  * /sys/kernel/btf/vmlinux, else (DWARF allowed) its debug vmlinux found by
- * build id or at /usr/lib/debug/boot/vmlinux-RELEASE, else (tracefs
+ * build id or at /usr/lib/debug/boot/vmlinux-RELEASE (refused when its
+ * build id is not the running kernel's), else (tracefs
  * allowed) its tracefs mount (tracepoint records only). A tracefs tree is a
  * mount, a copy of its events/ directory, or a tar (plain, gzip, xz, zstd)
  * of one.
