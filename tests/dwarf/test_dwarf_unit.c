@@ -89,7 +89,7 @@ static int teardown(void **state)
 
 static const char *const structs[] = {
 	"uzt_bits", "uzt_ubits", "uzt_all", "uzt_node", "uzt_dup", "uzt_inner", "uzt_outer",
-	"uzt_self",
+	"uzt_self", "uzt_local", "uzt_local_u",
 };
 static const char *const enums[] = {
 	"uzt_e1", "uzt_e2", "uzt_e4", "uzt_e4u", "uzt_e8", "uzt_e8s",

@@ -5,7 +5,9 @@
  * by name, the DIE offset of every definition of a struct, union, enum,
  * typedef or base type, and whether a struct or union of that name is
  * defined anywhere (to tell a shell from a forward declaration later).
- * Declarations are not definitions. Function-local types are not indexed.
+ * Declarations are not definitions. Types defined in functions (in
+ * function bodies and their blocks) are indexed too, as pahole's BTF has
+ * them.
  * scan.c reads the same from the section bytes, faster; this walk is
  * for what it leaves (compressed sections, odd forms, malformed data).
  */
@@ -190,6 +192,34 @@ static int index_die(struct uz_dw_index *idx, Dwarf_Die *d)
 	return uz_dw_index_add(idx, tag, n, ta.decl, sz, dwarf_dieoffset(d));
 }
 
+/* The DIEs of a list of siblings from @ch on: type definitions indexed,
+ * function bodies and their blocks entered (types defined in functions). */
+static int index_list(struct uz_dw_index *idx, Dwarf_Die *ch, int depth, struct uz_dw_file *f,
+		      struct uz_error *err)
+{
+	int r = 0;
+
+	if (depth > UZ_DW_MAX_DEPTH)
+		return uz_err_set(err, -ELOOP, "%s: DIEs nest deeper than %d at .debug_info offset 0x%llx",
+				  f->name, UZ_DW_MAX_DEPTH, (unsigned long long)dwarf_dieoffset(ch));
+	while (r == 0) {
+		int tag = dwarf_tag(ch);
+		Dwarf_Die sub;
+
+		if (index_die(idx, ch))
+			return uz_err_set(err, -ENOMEM, "out of memory");
+		if ((tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block) &&
+		    dwarf_child(ch, &sub) == 0) {
+			r = index_list(idx, &sub, depth + 1, f, err);
+			if (r)
+				return r;
+		}
+		r = dwarf_siblingof(ch, ch);
+	}
+	return r < 0 ? uz_err_set(err, -EINVAL, "%s: bad DIE after .debug_info offset 0x%llx: %s", f->name,
+				  (unsigned long long)dwarf_dieoffset(ch), dwarf_errmsg(-1)) : 0;
+}
+
 /* Every unit's top-level DIEs through libdw. */
 static int walk_libdw(struct uz_dw_index *idx, struct uz_dw_file *f, struct uz_error *err)
 {
@@ -207,14 +237,8 @@ static int walk_libdw(struct uz_dw_index *idx, struct uz_dw_file *f, struct uz_e
 		if (r < 0)
 			return uz_err_set(err, -EINVAL, "%s: compile unit at .debug_info offset %llu: %s",
 					  f->name, (unsigned long long)off, dwarf_errmsg(-1));
-		while (r == 0) {
-			if (index_die(idx, &ch))
-				return uz_err_set(err, -ENOMEM, "out of memory");
-			r = dwarf_siblingof(&ch, &ch);
-		}
-		if (r < 0)
-			return uz_err_set(err, -EINVAL, "%s: bad DIE in the compile unit at .debug_info offset %llu: %s",
-					  f->name, (unsigned long long)off, dwarf_errmsg(-1));
+		if (r == 0 && (r = index_list(idx, &ch, 0, f, err)))
+			return r;
 		off = next;
 		if (off - trimmed >= (16u << 20)) {
 			uz_dw_file_trim(f, off);

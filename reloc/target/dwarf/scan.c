@@ -425,6 +425,97 @@ static int skip_children(struct scan *s, struct rd *r, uint64_t unit_off)
 	return 0;
 }
 
+/* Function bodies hold the types defined in functions (pahole's BTF has
+ * them too); every other subtree is skipped whole. */
+static bool has_local_types(uint32_t tag)
+{
+	return tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block;
+}
+
+static int add_def(struct uz_dw_index *idx, struct uz_dw_file *f, const struct abbrev *a,
+		   struct top *t, uint64_t off, struct uz_error *err)
+{
+	int rc;
+
+	if (t->slow_name) {
+		Dwarf_Die d;
+		Dwarf_Attribute at;
+		Dwarf_Word w = 0;
+
+		if (!dwarf_offdie(f->dw, off, &d))
+			return NOT_HERE;
+		t->name = dwarf_diename(&d);
+		t->size = dwarf_attr(&d, DW_AT_byte_size, &at) && !dwarf_formudata(&at, &w) ? w : 0;
+	} else if (!t->has_name) {
+		t->name = NULL;
+	}
+	rc = uz_dw_index_add(idx, (int)a->tag, t->name, t->decl, t->size, off);
+	return rc ? uz_err_set(err, rc, "out of memory") : 0;
+}
+
+/* One list of sibling DIEs (the unit's children at @depth 0, else a
+ * function's or block's), up to its terminating 0 or the unit's end. */
+static int scan_list(struct scan *s, struct uz_dw_index *idx, struct uz_dw_file *f,
+		     struct rd *r, uint64_t unit_off, uint64_t end, int depth, struct uz_error *err)
+{
+	const struct abbrev *a;
+	uint32_t code;
+	struct top t;
+	int rc;
+
+	if (depth > UZ_DW_MAX_DEPTH)
+		return NOT_HERE;
+	while (r->p < r->end) {
+		uint64_t off = (uint64_t)(r->p - s->info.p);
+
+		code = (uint32_t)uleb(r);
+		if (r->bad)
+			return NOT_HERE;
+		if (!code)
+			return 0;
+		if (code >= s->abbrev_cap || !s->abbrevs[code].used)
+			return NOT_HERE;
+		a = &s->abbrevs[code];
+		if (a->children && has_local_types(a->tag)) {
+			/* into the body: its list ends with its own 0 */
+			rc = read_attrs(s, &(struct abbrev){ .tag = 0, .spec0 = a->spec0,
+							     .nspec = a->nspec, .fixed = -1,
+							     .children = true, .used = true },
+					r, unit_off, &t);
+			rc = rc ?: scan_list(s, idx, f, r, unit_off, end, depth + 1, err);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (a->children && a->sib_pos >= 0 && !indexed_tag(a->tag)) {
+			/* a variable or call with children: straight to its sibling */
+			uint64_t sib;
+
+			skip(r, (uint64_t)a->sib_pos);
+			sib = unit_off + fixed(r, a->sib_size, s->be);
+			if (r->bad || sib <= off || sib > end)
+				return NOT_HERE;
+			r->p = s->info.p + sib;
+			continue;
+		}
+		rc = read_attrs(s, a, r, unit_off, &t);
+		if (rc)
+			return rc;
+		if (a->children) {
+			if (t.has_sibling) {
+				if (t.sibling <= off || t.sibling > end)
+					return NOT_HERE;
+				r->p = s->info.p + t.sibling;
+			} else if (skip_children(s, r, unit_off)) {
+				return NOT_HERE;
+			}
+		}
+		if (indexed_tag(a->tag) && (rc = add_def(idx, f, a, &t, off, err)))
+			return rc;
+	}
+	return 0;
+}
+
 static int scan_unit(struct scan *s, struct uz_dw_index *idx, struct uz_dw_file *f,
 		     uint64_t unit_off, uint64_t die_off, uint64_t end, struct uz_error *err)
 {
@@ -432,7 +523,6 @@ static int scan_unit(struct scan *s, struct uz_dw_index *idx, struct uz_dw_file 
 	const struct abbrev *a;
 	uint32_t code;
 	struct top t;
-	int rc;
 
 	code = (uint32_t)uleb(&r);
 	if (r.bad)
@@ -448,59 +538,7 @@ static int scan_unit(struct scan *s, struct uz_dw_index *idx, struct uz_dw_file 
 		return NOT_HERE;
 	if (!a->children)
 		return 0;
-	while (r.p < r.end) {
-		uint64_t off = (uint64_t)(r.p - s->info.p);
-
-		code = (uint32_t)uleb(&r);
-		if (r.bad)
-			return NOT_HERE;
-		if (!code)
-			return 0;
-		if (code >= s->abbrev_cap || !s->abbrevs[code].used)
-			return NOT_HERE;
-		a = &s->abbrevs[code];
-		if (a->children && a->sib_pos >= 0 && !indexed_tag(a->tag)) {
-			/* a function or variable with children: straight to its sibling */
-			uint64_t sib;
-
-			skip(&r, (uint64_t)a->sib_pos);
-			sib = unit_off + fixed(&r, a->sib_size, s->be);
-			if (r.bad || sib <= off || sib > end)
-				return NOT_HERE;
-			r.p = s->info.p + sib;
-			continue;
-		}
-		rc = read_attrs(s, a, &r, unit_off, &t);
-		if (rc)
-			return rc;
-		if (a->children) {
-			if (t.has_sibling) {
-				if (t.sibling <= off || t.sibling > end)
-					return NOT_HERE;
-				r.p = s->info.p + t.sibling;
-			} else if (skip_children(s, &r, unit_off)) {
-				return NOT_HERE;
-			}
-		}
-		if (!indexed_tag(a->tag))
-			continue;
-		if (t.slow_name) {
-			Dwarf_Die d;
-			Dwarf_Attribute at;
-			Dwarf_Word w = 0;
-
-			if (!dwarf_offdie(f->dw, off, &d))
-				return NOT_HERE;
-			t.name = dwarf_diename(&d);
-			t.size = dwarf_attr(&d, DW_AT_byte_size, &at) && !dwarf_formudata(&at, &w) ? w : 0;
-		} else if (!t.has_name) {
-			t.name = NULL;
-		}
-		rc = uz_dw_index_add(idx, (int)a->tag, t.name, t.decl, t.size, off);
-		if (rc)
-			return uz_err_set(err, rc, "out of memory");
-	}
-	return 0;
+	return scan_list(s, idx, f, &r, unit_off, end, 0, err);
 }
 
 static bool get_sec(Elf *e, size_t shstrndx, Elf_Scn *scn, const GElf_Shdr *sh, const char *want,
