@@ -514,7 +514,7 @@ static int cmp(struct uz_dw_same *s, uint32_t a, Dwarf_Die *b, bool ptr, int dep
 	tag = s->nodes[a].tag;
 	/* Only types with parts are worth remembering: a base type, pointer
 	 * or qualifier is compared again faster than looked up. */
-	memo = tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
+	memo = ((tag == DW_TAG_structure_type || tag == DW_TAG_union_type) && !ptr) ||
 	       tag == DW_TAG_enumeration_type || tag == DW_TAG_array_type ||
 	       tag == DW_TAG_subroutine_type;
 	if (memo && uz_dw_map_get(&s->memo[ptr], key, &v))
