@@ -128,6 +128,19 @@ static int running_debug_file(char *path, size_t sz)
 	return -ENOENT;
 }
 
+/* The debug file found for the running kernel must be of its build: the
+ * same release string is no proof (a rebuilt package, another vendor). */
+static int check_running_build(const struct uz_target *t, struct uz_error *err)
+{
+	char rel[UZ_RELEASE_MAX], bid[UZ_BUILD_ID_MAX];
+
+	uz_kinfo_running(rel, bid);
+	if (!bid[0] || !t->prov.build_id[0] || !strcmp(bid, t->prov.build_id))
+		return 0;
+	return uz_err_set(err, -ESTALE, "%s: build id %s, but the running kernel %s has build id %s: the debug vmlinux of another build; install the -dbg package of the running kernel's exact version, or give a target",
+			  t->prov.path, t->prov.build_id, rel, bid);
+}
+
 static int pick_and_open(struct uz_target *t, const struct uz_source_input *in,
 			 unsigned int mask, struct uz_error *err)
 {
@@ -216,6 +229,8 @@ static int load(const char *path, const void *data, size_t len,
 	if (in.path)
 		r = uz_target_set_prov(t, &t->prov.path, in.path);
 	r = r ?: pick_and_open(t, &in, mask, err);
+	if (!r && in.path == dbg)
+		r = check_running_build(t, err);
 	if (r) {
 		uz_target_free(t);
 		return r;

@@ -136,12 +136,17 @@ struct uz_target_provenance {
  * or package, a vmlinux with DWARF, an archive or a tracefs tree, as
  * opts->sources allows. @path NULL means the running kernel:
  * /sys/kernel/btf/vmlinux, else (DWARF allowed) its debug vmlinux found by
- * build id or at /usr/lib/debug/boot/vmlinux-RELEASE, else (tracefs
+ * build id or at /usr/lib/debug/boot/vmlinux-RELEASE (refused when its
+ * build id is not the running kernel's), else (tracefs
  * allowed) its tracefs mount (tracepoint records only). A tracefs tree is a
  * mount, a copy of its events/ directory, or a tar (plain, gzip, xz, zstd)
  * of one.
  * Options are validated: bytes past the fields this library knows must be
  * zero (-EINVAL otherwise).
+ * A DWARF file stays mapped while the target lives: cut short meanwhile
+ * (truncated, rewritten in place), a later read past its new end raises
+ * SIGBUS in the process, as with any mapped reader; replace such files by
+ * renaming (docs/reloc.md, DWARF targets).
  */
 UZ_API int uz_target_load(const char *path, const struct uz_target_opts *opts,
 			  struct uz_target **out, struct uz_error *err);

@@ -30,7 +30,9 @@ static int check_sections(struct uz_dw_file *f, size_t file_len, struct uz_error
 
 	GElf_Ehdr eh;
 
-	if (gelf_getehdr(f->elf, &eh) && eh.e_shoff &&
+	if (!gelf_getehdr(f->elf, &eh))
+		return uz_err_set(err, -EINVAL, "%s: ELF header unreadable: %s", f->name, elf_errmsg(-1));
+	if (eh.e_shoff &&
 	    (eh.e_shoff > file_len ||
 	     (uint64_t)eh.e_shnum * eh.e_shentsize > file_len - eh.e_shoff))
 		return uz_err_set(err, -EINVAL, "%s: truncated: the ELF section headers end at byte %llu, the file has %zu",
@@ -48,6 +50,13 @@ static int check_sections(struct uz_dw_file *f, size_t file_len, struct uz_error
 		if (sh.sh_type == SHT_NOBITS)
 			continue;
 		n = scn_name(f->elf, shstrndx, &sh);
+		/* libdw does not apply relocations: in a relocatable object
+		 * (a .o, a .ko) every string offset would read as its
+		 * unrelocated value, giving every member the same wrong name */
+		if (eh.e_type == ET_REL && (sh.sh_type == SHT_RELA || sh.sh_type == SHT_REL) &&
+		    (!strncmp(n, ".rela.debug_", 12) || !strncmp(n, ".rel.debug_", 11)))
+			return uz_err_set(err, -ENOTSUP, "%s: a relocatable object whose DWARF needs relocations (%s): not readable as a DWARF target; use a linked file (a vmlinux, or the BTF of a module)",
+					  f->name, n);
 		if (!strcmp(n, ".BTF"))
 			f->has_btf = true;
 		if (sh.sh_offset > file_len || sh.sh_size > file_len - sh.sh_offset)
