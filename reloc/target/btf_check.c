@@ -609,11 +609,14 @@ static int check_sections(const uint8_t *d, bool swap, uint32_t hdr_len, uint32_
  */
 static int check_header(const uint8_t *d, size_t len, const char *what, struct uz_error *err)
 {
-	uint16_t magic = (uint16_t)(d[0] | d[1] << 8);
-	bool swap = magic == 0x9feb;
+	uint16_t magic;
+	bool swap;
 	uint32_t hdr_len, type_off, type_len, str_off, str_len;
 	uint64_t type_end, str_end;
 
+	/* in this host's order: the other byte order reads 0x9feb */
+	memcpy(&magic, d, sizeof(magic));
+	swap = magic == 0x9feb;
 	if (magic != 0xeb9f && !swap)
 		return uz_err_set(err, -EINVAL, "%s: not BTF (magic 0x%04x, BTF has 0xeb9f)", what,
 				  magic);
