@@ -6,7 +6,8 @@
 #                                                  fuzz NAME for SECS (default 600); exit 1 on any crash
 #   tools/fuzz.sh all [--time SECS] [--build DIR]  every harness at once under nice -n 19, then a table
 #   tools/fuzz.sh merge NAME [--build DIR]         minimize (-merge=1) the committed corpus plus what
-#                                                  runs found into tests/fuzz/corpus/NAME (crash-* kept)
+#                                                  runs found into tests/fuzz/corpus/NAME (crash-* kept),
+#                                                  then drop its largest inputs down to its byte budget
 # A run's new inputs go to DIR/fuzz-work/NAME (the committed corpus is only read), crashes to
 # DIR/fuzz-artifacts/NAME/, the log to DIR/fuzz-logs/NAME.log; --smoke uses a fresh work dir.
 set -euo pipefail
@@ -25,6 +26,10 @@ if [ "$cmd" = run ] || [ "$cmd" = merge ]; then
 	fi
 fi
 secs=600 build=$top/build-fuzz smoke=0
+# Byte budget of each committed corpus (KiB; the whole tree stays under 3 MB):
+# merge drops the largest inputs beyond it, never a crash-* input.
+budget() { case $1 in object) echo 350 ;; reloc_object) echo 450 ;; dwarf) echo 250 ;;
+	json) echo 150 ;; *) echo 300 ;; esac; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--time) secs=$2; shift 2 ;;
@@ -111,6 +116,12 @@ merge)
 	"$b" -merge=1 -rss_limit_mb=2048 -timeout=60 "$new" "$corpus/$name" "$build/fuzz-work/$name" \
 		>"$build/fuzz-logs/$name.merge.log" 2>&1
 	cp "$corpus/$name"/crash-* "$new"/ 2>/dev/null || true
+	max=$(( $(budget "$name") * 1024 ))
+	while [ "$(du -sb "$new" | cut -f1)" -gt "$max" ]; do
+		big=$(find "$new" -type f ! -name 'crash-*' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+		[ -n "$big" ] || break
+		rm -f "$big"
+	done
 	rm -rf "${corpus:?}/$name"
 	mv "$new" "$corpus/$name"
 	chmod 755 "$corpus/$name"

@@ -8,11 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+
 #include "fuzz_common.h"
 
 #ifndef UZ_FUZZ_DATA
 #error "UZ_FUZZ_DATA (the tests/fuzz/data directory) must be defined"
 #endif
+
+/* libbpf's warnings about each malformed input would drown the fuzzer's output. */
+__attribute__((constructor)) static void quiet_libbpf(void)
+{
+	libbpf_set_print(NULL);
+}
 
 __attribute__((noreturn)) static void die(const char *what, const char *name, const char *msg)
 {
