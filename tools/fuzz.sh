@@ -9,7 +9,8 @@
 #                                                  runs found into tests/fuzz/corpus/NAME (crash-* kept),
 #                                                  then drop its largest inputs down to its byte budget
 # A run's new inputs go to DIR/fuzz-work/NAME (the committed corpus is only read), crashes to
-# DIR/fuzz-artifacts/NAME/, the log to DIR/fuzz-logs/NAME.log; --smoke uses a fresh work dir.
+# DIR/fuzz-artifacts/NAME/, the log to DIR/fuzz-logs/NAME.log; --smoke uses a fresh work dir
+# (log NAME.smoke.log).
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 corpus=$top/tests/fuzz/corpus
@@ -66,6 +67,7 @@ run() {
 		exit 1
 	fi
 	art=$build/fuzz-artifacts/$n; log=$build/fuzz-logs/$n.log
+	[ $smoke = 1 ] && log=$build/fuzz-logs/$n.smoke.log
 	if [ $smoke = 1 ]; then
 		work=$(mktemp -d "$build/fuzz-smoke-$n.XXXXXX")
 	else
@@ -129,4 +131,4 @@ merge)
 *)
 	sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2 ;;
-esac
+esac; exit $?  # one line: a run still reading this file survives edits to it
