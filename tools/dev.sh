@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/dev.sh: the project's entry point on a fresh Debian machine.
 #   tools/dev.sh demo   install deps, build, run the live-kernel demo (main job)
-#   tools/dev.sh test   install deps, build (plain + ASan/UBSan), run every test tier
+#   tools/dev.sh test   install deps, build (plain + ASan/UBSan + libFuzzer), run every test tier
 #   tools/dev.sh deps   only install the Debian packages the project needs
 #   tools/dev.sh build  only configure and build (build/)
 #   tools/dev.sh cross  cross build the qemu guest program (build/cross-ARCH, as the vm tier does)
@@ -17,7 +17,8 @@ PKGS=(build-essential cmake pkg-config git ca-certificates
       libbz2-dev qemu-system-arm qemu-system-misc
       gcc-aarch64-linux-gnu gcc-s390x-linux-gnu gcc-i686-linux-gnu
       libc6-dev-arm64-cross libc6-dev-s390x-cross libc6-dev-i386-cross
-      groff-base)
+      groff-base
+      libclang-rt-19-dev)
 
 # The vm tier's guests of other architectures run a statically linked,
 # cross-built loader (tools/vm/cross.sh). Its static libraries come from
@@ -91,6 +92,9 @@ test)
 	# A packager's build: Release at -O3 (as Debian's dpkg-buildflags can
 	# give), warnings as errors so that none creeps in; library and CLI only.
 	build build-release -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="-O3" -DUZ_TESTS=OFF
+	# The libFuzzer harnesses (tests/fuzz/, docs/fuzz.md): clang-19 with
+	# ASan+UBSan, library and harnesses only.
+	build build-fuzz -DCMAKE_C_COMPILER=clang-19 -DUZ_FUZZ=ON
 	rc=0
 	echo "== tests: plain build =="
 	(cd build && ctest --output-on-failure --timeout 1500) || rc=1
@@ -98,6 +102,8 @@ test)
 	(cd build-san && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure --timeout 1500 -LE vm) || rc=1
+	echo "== tests: fuzz smoke (each libFuzzer harness 15 s on its corpus; any crash fails) =="
+	(cd build-fuzz && ctest --output-on-failure -j2) || rc=1
 	exit $rc ;;
 *)
 	sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'

@@ -265,6 +265,88 @@ static int parse_btf_parts(struct uz_object *obj, const uint8_t *btf, size_t btf
 	return link_core_secs(obj, err);
 }
 
+/* A file range of the object, for the overlap check below. */
+struct file_range {
+	uint64_t off, end;
+	const char *name;
+	bool written;            /* relocation rewrites bytes in it */
+	bool section;            /* an ELF section (else the header or the table) */
+};
+
+static const char *range_label(const struct file_range *r, char *buf, size_t sz)
+{
+	if (r->section)
+		snprintf(buf, sz, "section '%s' [%llu, %llu)", r->name, (unsigned long long)r->off,
+			 (unsigned long long)r->end);
+	else
+		snprintf(buf, sz, "%s [%llu, %llu)", r->name, (unsigned long long)r->off,
+			 (unsigned long long)r->end);
+	return buf;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct file_range *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/*
+ * The bytes relocation rewrites (program sections, the .BTF.ext header)
+ * must belong to their section alone: a program section laid over the ELF
+ * header, the section header table or another section would have those
+ * rewritten too, and the emitted file would not be the object that was
+ * validated (found by fuzzing: a program at offset 0 turned the written
+ * object's ELF magic into an instruction).
+ */
+static int check_written_ranges(struct uz_object *obj, Elf *elf, const GElf_Ehdr *eh,
+				size_t nsec, size_t shstrndx, struct uz_error *err)
+{
+	struct file_range *rg = calloc(nsec + 2, sizeof(*rg)), *any = NULL, *wr = NULL;
+	Elf_Scn *scn = NULL;
+	size_t n = 0, i;
+	int r = 0;
+
+	if (!rg)
+		return uz_err_set(err, -ENOMEM, "out of memory");
+	rg[n++] = (struct file_range){ 0, 64, "the ELF header", false, false };
+	rg[n++] = (struct file_range){ eh->e_shoff, eh->e_shoff + (uint64_t)nsec * eh->e_shentsize,
+				       "the section header table", false, false };
+	while ((scn = elf_nextscn(elf, scn)) && n < nsec + 2) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS || sh.sh_type == SHT_NULL ||
+		    !sh.sh_size || !(name = elf_strptr(elf, shstrndx, sh.sh_name)))
+			continue;
+		rg[n++] = (struct file_range){ sh.sh_offset, sh.sh_offset + sh.sh_size, name,
+			sh.sh_type == SHT_PROGBITS && ((sh.sh_flags & SHF_EXECINSTR) ||
+						       !strcmp(name, ".BTF.ext")), true };
+	}
+	qsort(rg, n, sizeof(*rg), range_cmp);
+	/* Sorted by start: a range overlaps an earlier one iff it starts
+	 * before the furthest end so far; track that end over all ranges and
+	 * over the rewritten ones. */
+	for (i = 0; i < n && !r; i++) {
+		struct file_range *hit = wr && rg[i].off < wr->end ? wr :
+					 any && rg[i].off < any->end && rg[i].written ? any : NULL;
+
+		if (hit) {
+			char a[160], b[160];
+
+			r = uz_err_set(err, -ENOEXEC, "%s: %s and %s share bytes of the file: a malformed object (relocation would rewrite both)",
+				       obj->name, range_label(hit, a, sizeof(a)),
+				       range_label(&rg[i], b, sizeof(b)));
+		}
+		if (!any || rg[i].end > any->end)
+			any = &rg[i];
+		if (rg[i].written && (!wr || rg[i].end > wr->end))
+			wr = &rg[i];
+	}
+	free(rg);
+	return r;
+}
+
 static int read_elf(struct uz_object *obj, struct uz_error *err)
 {
 	const uint8_t *btf = NULL, *ext = NULL;
@@ -355,7 +437,8 @@ static int read_elf(struct uz_object *obj, struct uz_error *err)
 			obj->relocated = true;
 		}
 	}
-	r = read_funcs_refs(obj, elf, err);
+	r = check_written_ranges(obj, elf, &ehdr, nsec, shstrndx, err);
+	r = r ?: read_funcs_refs(obj, elf, err);
 	r = r ?: parse_btf_parts(obj, btf, btf_len, ext, ext_len, err);
 out:
 	elf_end(elf);

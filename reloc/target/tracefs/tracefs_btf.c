@@ -629,11 +629,17 @@ static int trace_entry(struct tfs_rec *rc, size_t *ncommon)
 	size_t i, n = 0, o = 0;
 	int r;
 
+	*ncommon = 0;
 	for (n = 0; n < ev->field_cnt && is_common(&ev->fields[n]); n++) {
 		const struct uz_tfs_field *f = &ev->fields[n];
+		int w = snprintf(sig + o, sizeof(sig) - o, "%s:%u:%u:%d:%s;", f->name, f->offset,
+				 f->size, f->is_signed, f->type);
 
-		o += (size_t)snprintf(sig + o, o < sizeof(sig) ? sizeof(sig) - o : 0, "%s:%u:%u:%d:%s;",
-				      f->name, f->offset, f->size, f->is_signed, f->type);
+		/* A cut signature could let two different headers compare equal. */
+		if (w < 0 || (size_t)w >= sizeof(sig) - o)
+			return uz_err_set(rc->err, -EINVAL, "%s:%u: the common_* fields' names and types exceed %zu bytes: not a kernel's struct trace_entry",
+					  ev->file, f->line, sizeof(sig) - 1);
+		o += (size_t)w;
 	}
 	*ncommon = n;
 	if (!n)
