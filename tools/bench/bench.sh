@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/bench/bench.sh: the one benchmark command (tools/dev.sh bench).
 #
-#   tools/bench/bench.sh [--quick] [--build DIR] [--clock cpu|wall] [--no-dwarf] [--only N,...]
+#   tools/bench/bench.sh [--quick] [--build DIR] [--clock cpu|wall] [--no-dwarf]
+#                        [--dwarf-runs N] [--only N,...]
 #
 # Builds a Release tree (default build-bench/), generates its inputs there
 # (bench/: scaling objects, a minimized and a merged target), fetches the
@@ -21,7 +22,9 @@
 # --quick: fewer rounds (about a third of the time). --clock: in-process
 # windows as this thread's CPU time (default; the machine may be shared) or
 # wall time; whole processes always report both. --only 1,5: those
-# sections only. --no-dwarf: section 4 without the DWARF rows. Needs root (libbpf probes
+# sections only. --no-dwarf: section 4 without the DWARF rows;
+# --dwarf-runs N: runs of each DWARF pair (default 1, after the file is read
+# into the page cache). Needs root (libbpf probes
 # the kernel before it relocates). Not a test: nothing is asserted, but the
 # engines' results are compared in every round (uz-bench-core,
 # uz-bench-matrix) and a difference stops the run.
@@ -32,6 +35,7 @@ cd "$top"
 cache=${UZ_CACHE:-$HOME/.cache/userize}
 build=build-bench
 quick=0
+D=1
 clock=cpu
 dwarf=1
 only=",1,2,3,4,5,"
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--clock) clock=$2; shift 2 ;;
 	--no-dwarf) dwarf=0; shift ;;
 	--only) only=",$2,"; shift 2 ;;
+	--dwarf-runs) D=$2; shift 2 ;;
 	-h|--help) sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -53,9 +58,10 @@ for t in /usr/bin/time bpftool pahole xz jq clang-19 gnuplot; do
 	command -v "$t" >/dev/null || { echo "bench: $t is missing (tools/dev.sh deps installs it)" >&2; exit 2; }
 done
 export UZ_BENCH_CLOCK=$clock
-if [ $quick = 1 ]; then R=7 W=5 G=3 D=1 L=3; else R=21 W=11 G=5 D=2 L=5; fi
+if [ $quick = 1 ]; then R=7 W=5 G=3 L=3; else R=21 W=11 G=5 L=5; fi
 # R: in-process rounds; W: whole-process runs per command; G: btfgen runs
-# (each is a process per kernel); D: DWARF runs; L: load processes per
+# (each is a process per kernel); D: DWARF runs (--dwarf-runs; one pahole
+# run of a 600 MB vmlinux is half a minute here); L: load processes per
 # engine (section 2).
 running=/sys/kernel/btf/vmlinux
 
@@ -272,11 +278,12 @@ sec4() {
 		for s in dropmon iolatency lo_filter proctop writesize; do objs+=" '$b/samples/$sub$s.o'"; done
 		cat "$vm" > /dev/null	# the warm-up: page cache (a whole run is seconds)
 		name=$(basename "$vm")
+		rm -f "$tmp/pahole.btf"
 		NOWARM=1 alternate $D uzdwarf "'$uz' matrix --target-format dwarf --json $objs --targets '$vm'" \
 			pahole "pahole -J --btf_encode_detached='$tmp/pahole.btf' '$vm'"
 		row 4 "DWARF $name ($(($(stat -c %s "$vm") >> 20)) MB): userize matrix 5 samples vs pahole -J" ms \
 			"$(col uzdwarf $tc)" "pahole -J" "$(col pahole $tc)" "$(col uzdwarf 3)" "$(col pahole 3)" \
-			"elapsed: userize $(col uzdwarf 1) ms, pahole $(col pahole 1) ms; pahole wrote $(stat -c %s "$tmp/pahole.btf") B"
+			"elapsed: userize $(col uzdwarf 1) ms, pahole $(col pahole 1) ms; pahole wrote $(stat -c %s "$tmp/pahole.btf" 2>/dev/null || echo no) B"
 	done
 	# btfgen of the plain CO-RE object over every kernel: one userize process
 	# against one bpftool process per kernel.
