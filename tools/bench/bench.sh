@@ -104,7 +104,10 @@ printf 'series\tx\tlabel\tuserize_ms\tlibbpf_ms\n' > "$series"
 # row SECTION NAME UNIT USERIZE ANCHOR_NAME ANCHOR UZ_RSS_KB ANCHOR_RSS_KB [NOTE]
 # (fields separated by \x1f: a field may be empty, and read collapses tabs)
 S=$'\x1f'
-row() { printf "%s$S%s$S%s$S%s$S%s$S%s$S%s$S%s$S%s\n" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "${9:-}" >> "$rows"; }
+# [USERIZE_ELAPSED_MS ANCHOR_ELAPSED_MS] (whole processes, when the time
+# columns are CPU time)
+row() { printf "%s$S%s$S%s$S%s$S%s$S%s$S%s$S%s$S%s$S%s$S%s\n" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "${9:-}" "${10:-}" "${11:-}" >> "$rows"; }
+f1() { awk -v v="$1" 'BEGIN { printf "%.1f", v }'; }
 mb() { if [ -n "$1" ]; then awk -v v="$1" 'BEGIN { printf "%.1f", v / 1024 }'; else printf -- '-'; fi; }
 median() { sort -g | awk '{a[NR]=$1} END {if (!NR) exit 1; print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 maxof() { sort -g | tail -n1; }
@@ -203,18 +206,18 @@ sec1() {
 	done
 	while IFS=$'\t' read -r tgt types recs lbp lbc uzl uzr rlb ruz rbase ltypes; do
 		name=$(basename "$tgt" .btf)
-		row 1 "CO-RE resolution, $recs records, $name ($types types)" ms "$uzr" "libbpf CO-RE" "$lbc" "$ruz" "$rlb" \
+		row 1 "$recs records vs $name ($types types): uz_object_relocate vs libbpf CO-RE" ms "$uzr" "libbpf CO-RE" "$lbc" "$ruz" "$rlb" \
 			"peak RSS: fresh child, load + relocate (empty child $(mb "$rbase") MB)"
 	done < "$tmp/core.tsv"
 	alternate $W uzreloc "'$uz' reloc '$core' --target '$running' -o /dev/null" \
 		bpftool "bpftool gen min_core_btf '$running' '$tmp/min.btf' '$core'" \
 		lbreloc "'$bb/uz-bench-lbreloc' '$core' '$running'"
-	row 1 "whole process, userize reloc vs bpftool gen min_core_btf (running kernel)" ms "$(col uzreloc $tc)" \
+	row 1 "whole process: userize reloc vs bpftool gen min_core_btf (running kernel)" ms "$(col uzreloc $tc)" \
 		"bpftool gen min_core_btf" "$(col bpftool $tc)" "$(col uzreloc 3)" "$(col bpftool 3)" \
-		"elapsed: userize $(col uzreloc 1) ms, bpftool $(col bpftool 1) ms"
-	row 1 "whole process, userize reloc vs a libbpf loader (open + load to prog load)" ms "$(col uzreloc $tc)" \
+		"elapsed: userize $(f1 "$(col uzreloc 1)") ms, bpftool $(f1 "$(col bpftool 1)") ms" "$(col uzreloc 1)" "$(col bpftool 1)"
+	row 1 "whole process: userize reloc vs a libbpf loader (open, load up to BPF_PROG_LOAD)" ms "$(col uzreloc $tc)" \
 		"libbpf loader" "$(col lbreloc $tc)" "$(col uzreloc 3)" "$(col lbreloc 3)" \
-		"elapsed: libbpf loader $(col lbreloc 1) ms"
+		"elapsed: libbpf loader $(f1 "$(col lbreloc 1)") ms" "$(col uzreloc 1)" "$(col lbreloc 1)"
 }
 want 1 && sec1
 
@@ -235,10 +238,10 @@ sec2() {
 	lm() { cut -d' ' -f"$2" "$1" | median; }
 	types=$(cut -d' ' -f4 "$tmp/l.userize" | head -n1)
 	floor=$(mb "$(lm "$tmp/f.none" 3)")
-	row 2 "in-process load, warm heap ($types types): uz_target_load vs btf__parse" ms \
+	row 2 "in-process, warm heap, vmlinux ($types types): uz_target_load vs btf__parse" ms \
 		"$(lm "$tmp/l.userize" 2)" "btf__parse" "$(lm "$tmp/l.libbpf" 2)" "$(lm "$tmp/l.userize" 3)" "$(lm "$tmp/l.libbpf" 3)" \
 		"goal <= 1 ms and less memory than libbpf; RSS: process peak, empty process $floor MB"
-	row 2 "fresh process, first load ($types types): uz_target_load vs btf__parse" ms \
+	row 2 "fresh process, first load, vmlinux ($types types): uz_target_load vs btf__parse" ms \
 		"$(lm "$tmp/f.userize" 1)" "btf__parse" "$(lm "$tmp/f.libbpf" 1)" "$(lm "$tmp/f.userize" 3)" "$(lm "$tmp/f.libbpf" 3)" \
 		"RSS: process peak, empty process $floor MB"
 }
@@ -248,21 +251,21 @@ want 2 && sec2
 sec3() {
 	echo "bench: [${SECONDS}s] 3 matrix" >&2
 	: > "$tmp/matrix.tsv"
-	"$bb/uz-bench-matrix" --rounds $((R / 3 > 3 ? R / 3 : 3)) --tsv "$tmp/matrix.tsv" >/dev/null
+	"$bb/uz-bench-matrix" --rounds $((R / 3 > 3 ? R / 3 : 3)) --no-tools --tsv "$tmp/matrix.tsv" >/dev/null
 	read -r rss_uz rss_lb < <(awk -F'\t' '$1 == "rss" {print $2, $3}' "$tmp/matrix.tsv")
 	while IFS=$'\t' read -r kind name ktypes uzl uzr lbp lbc lbl; do
 		case $kind in
 		kernel)
-			row 3 "matrix, 5 samples, $name ($ktypes types): uz load + relocate vs btf__parse + CO-RE" ms \
+			row 3 "5 samples vs $name ($ktypes types): load + relocate vs parse + CO-RE" ms \
 				"$(echo "$uzl + $uzr" | bc -l)" "libbpf parse + CO-RE" "$(echo "$lbp + $lbc" | bc -l)" "" "" \
-				"libbpf open + load per object: $lbl ms" ;;
+				"libbpf open + load per object: $(f1 "$lbl") ms" ;;
 		total)
-			row 3 "matrix, 5 samples, all kernels (median of per-round sums)" ms \
+			row 3 "5 samples vs all kernels (median of per-round sums)" ms \
 				"$(echo "$uzl + $uzr" | bc -l)" "libbpf parse + CO-RE" "$(echo "$lbp + $lbc" | bc -l)" "$rss_uz" "$rss_lb" \
-				"RSS: one in-process pass in a fresh child; libbpf open + load per object: $lbl ms" ;;
+				"RSS: one in-process pass in a fresh child; libbpf open + load per object: $(f1 "$lbl") ms" ;;
 		cli)
-			row 3 "whole process, userize matrix 5 samples --targets all kernels" ms "$name" "" "" "$ktypes" "" \
-				"goal < 1 s; userize matrix --fields: $uzl ms, $uzr kB" ;;
+			row 3 "whole process: userize matrix 5 samples --targets all kernels" ms "$name" "" "" "$ktypes" "" \
+				"goal < 1 s; userize matrix --fields: $(f1 "$uzl") ms, $(mb "$uzr") MB" ;;
 		esac
 	done < "$tmp/matrix.tsv"
 }
@@ -283,7 +286,8 @@ sec4() {
 			pahole "pahole -J --btf_encode_detached='$tmp/pahole.btf' '$vm'"
 		row 4 "DWARF $name ($(($(stat -c %s "$vm") >> 20)) MB): userize matrix 5 samples vs pahole -J" ms \
 			"$(col uzdwarf $tc)" "pahole -J" "$(col pahole $tc)" "$(col uzdwarf 3)" "$(col pahole 3)" \
-			"elapsed: userize $(col uzdwarf 1) ms, pahole $(col pahole 1) ms; pahole wrote $(stat -c %s "$tmp/pahole.btf" 2>/dev/null || echo no) B"
+			"elapsed: userize $(f1 "$(col uzdwarf 1)") ms, pahole $(f1 "$(col pahole 1)") ms; pahole wrote $(stat -c %s "$tmp/pahole.btf" 2>/dev/null || echo no) B" \
+			"$(col uzdwarf 1)" "$(col pahole 1)"
 	done
 	# btfgen of the plain CO-RE object over every kernel: one userize process
 	# against one bpftool process per kernel.
@@ -293,15 +297,16 @@ sec4() {
 	alternate $G uzgen "rm -rf '$tmp/uzgen' && '$uz' btfgen '$core' --targets ${kernels[*]} -o '$tmp/uzgen'" \
 		btgen "$bt_loop"
 	uzb=$(cat "$tmp"/uzgen/*.btf | wc -c); btb=$(cat "$tmp"/bt/*.btf | wc -c)
-	row 4 "btfgen core_bench.o x ${#kernels[@]} kernels: userize btfgen vs bpftool gen min_core_btf per kernel" ms \
+	row 4 "btfgen core_bench.o x ${#kernels[@]} kernels: userize btfgen vs bpftool per kernel" ms \
 		"$(col uzgen $tc)" "bpftool gen min_core_btf" "$(col btgen $tc)" "$(col uzgen 3)" "$(colmax btgen 3)" \
-		"elapsed: userize $(col uzgen 1) ms, bpftool $(col btgen 1) ms; bpftool RSS: the largest run"
+		"elapsed: userize $(f1 "$(col uzgen 1)") ms, bpftool $(f1 "$(col btgen 1)") ms; bpftool RSS: the largest run" \
+		"$(col uzgen 1)" "$(col btgen 1)"
 	row 4 "btfgen core_bench.o x ${#kernels[@]} kernels: bytes written" B "$uzb" "bpftool gen min_core_btf" "$btb" "" ""
 	alternate $G uzar "'$uz' btfgen '$core' --targets ${kernels[*]} --archive '$tmp/a.uzar'" \
 		btxz "$bt_loop && tar -C '$tmp/bt' -cf - . | xz -9 > '$tmp/bt.tar.xz'"
-	row 4 "archive core_bench.o x ${#kernels[@]} kernels: userize btfgen --archive vs bpftool + tar | xz -9" ms \
+	row 4 "archive core_bench.o x ${#kernels[@]} kernels: btfgen --archive vs bpftool + tar | xz -9" ms \
 		"$(col uzar $tc)" "bpftool + tar | xz -9" "$(col btxz $tc)" "$(col uzar 3)" "$(colmax btxz 3)" \
-		"elapsed: userize $(col uzar 1) ms, bpftool + xz $(col btxz 1) ms"
+		"elapsed: userize $(f1 "$(col uzar 1)") ms, bpftool + xz $(f1 "$(col btxz 1)") ms" "$(col uzar 1)" "$(col btxz 1)"
 	row 4 "archive core_bench.o x ${#kernels[@]} kernels: bytes" B "$(stat -c %s "$tmp/a.uzar")" "bpftool + tar | xz -9" \
 		"$(stat -c %s "$tmp/bt.tar.xz")" "" ""
 }
@@ -319,7 +324,7 @@ sec5() {
 	done
 	while IFS=$'\t' read -r tgt types recs lbp lbc uzl uzr rlb ruz rbase ltypes; do
 		printf 'relocations\t%s\t%s records, %s local types\t%s\t%s\n' "$recs" "$recs" "$ltypes" "$uzr" "$lbc" >> "$series"
-		row 5 "scaling, $recs records ($ltypes local types), running kernel" ms "$uzr" "libbpf CO-RE" "$lbc" "$ruz" "$rlb" \
+		row 5 "$recs records ($ltypes local types) vs running kernel" ms "$uzr" "libbpf CO-RE" "$lbc" "$ruz" "$rlb" \
 			"peak RSS: fresh child"
 	done < "$tmp/scale.tsv"
 	: > "$tmp/scale.tsv"
@@ -334,8 +339,8 @@ sec5() {
 		i=$((i + 1))
 		IFS=$'\t' read -r tgt types recs lbp lbc uzl uzr rlb ruz rbase ltypes < <(sed -n ${i}p "$tmp/scale.tsv")
 		printf 'target\t%s\t%s\t%s\t%s\n' "$types" "$label" "$uzr" "$lbc" >> "$series"
-		row 5 "scaling, 102 records, target $label ($types types)" ms "$uzr" "libbpf CO-RE" "$lbc" "$ruz" "$rlb" \
-			"load: uz_target_load $uzl ms, btf__parse $lbp ms"
+		row 5 "102 records vs $label ($types types)" ms "$uzr" "libbpf CO-RE" "$lbc" "$ruz" "$rlb" \
+			"load: uz_target_load $(f1 "$uzl") ms, btf__parse $(f1 "$lbp") ms"
 	done
 }
 want 5 && sec5
@@ -365,7 +370,8 @@ jq -R -s --arg cpu "$cpu" --arg cores "$(nproc)" --arg mem "$mem" --arg kernel "
 	      anchor: .[4], anchor_value: (.[5] | num),
 	      ratio: (if .[3] != "" and .[5] != "" and (.[3] | tonumber) > 0
 	              then ((.[5] | tonumber) / (.[3] | tonumber)) else null end),
-	      userize_peak_rss_kb: (.[6] | num), anchor_peak_rss_kb: (.[7] | num), note: .[8] } ],
+	      userize_peak_rss_kb: (.[6] | num), anchor_peak_rss_kb: (.[7] | num), note: .[8],
+	      userize_elapsed_ms: (.[9] | num), anchor_elapsed_ms: (.[10] | num) } ],
 	  series: [ $series | split("\n")[1:][] | select(length > 0) | split("\t") |
 	    { series: .[0], x: (.[1] | tonumber), label: .[2], userize_ms: (.[3] | tonumber),
 	      libbpf_ms: (.[4] | tonumber) } ],
@@ -403,11 +409,18 @@ fmt_v() { # value unit
 echo "userize benchmark: $(uname -r), $cpu, $(nproc) cores, $mem; load average $load"
 echo "libbpf $ver_libbpf, $ver_bpftool, $ver_pahole, $ver_clang"
 echo "clock: $clock (in-process windows$([ $clock = cpu ] && echo ': thread CPU time; whole processes: user + system')), medians; ratio = anchor / userize (> 1: userize takes less)"
-printf '%-3s %-88s %12s %12s %9s %9s %9s\n' "" "measurement" "userize" "anchor" "ratio" "uz MB" "anchor MB"
-while IFS=$S read -r sec name unit u an a ru ra note; do
+titles=("" "1 CO-RE resolution of core_bench.o, userize vs libbpf" "2 target loading" \
+	"3 matrix: userize uz_target_load + uz_object_relocate vs libbpf btf__parse + CO-RE" \
+	"4 DWARF vs pahole; btfgen and archive vs bpftool (+ xz)" \
+	"5 scaling: uz_object_relocate vs libbpf CO-RE")
+printf '%-3s %-84s %10s %10s %9s %7s %7s\n' "" "measurement" "userize" "anchor" "ratio" "uz MB" "anc. MB"
+last=""
+while IFS=$S read -r sec name unit u an a ru ra note ue ae; do
+	[ "$sec" = "$last" ] || echo "== ${titles[sec]}"
+	last=$sec
 	ratio=-
 	if [ -n "$u" ] && [ -n "$a" ]; then ratio=$(awk -v u="$u" -v a="$a" 'BEGIN { if (u > 0) printf "%.2fx", a / u; else print "-" }'); fi
-	printf '%-3s %-88s %12s %12s %9s %9s %9s\n' "$sec" "$name" "$(fmt_v "$u" "$unit")" \
+	printf '%-3s %-84s %10s %10s %9s %7s %7s\n' "$sec" "$name" "$(fmt_v "$u" "$unit")" \
 		"$([ -n "$a" ] && fmt_v "$a" "$unit" || echo -)" "$ratio" "$(mb "$ru")" "$(mb "$ra")"
 	[ -z "$note" ] || printf '%-3s   %s\n' "" "$note"
 done < "$rows"
