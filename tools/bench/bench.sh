@@ -288,6 +288,22 @@ sec4() {
 			"$(col uzdwarf $tc)" "pahole -J" "$(col pahole $tc)" "$(col uzdwarf 3)" "$(col pahole 3)" \
 			"elapsed: userize $(f1 "$(col uzdwarf 1)") ms, pahole $(f1 "$(col pahole 1)") ms; pahole wrote $(stat -c %s "$tmp/pahole.btf" 2>/dev/null || echo no) B" \
 			"$(col uzdwarf 1)" "$(col pahole 1)"
+		# btfgen from DWARF for x86_64 files (core_bench.o is a 64-bit
+		# little-endian object): userize alone against pahole -J (the run
+		# above) + bpftool gen min_core_btf of its output.
+		[ "$(od -An -tx2 -j18 -N2 "$vm" | tr -d ' ')" = 003e ] || continue
+		[ -s "$tmp/pahole.btf" ] || continue
+		NOWARM=1 alternate $D uzdg "rm -rf '$tmp/dg' && '$uz' btfgen --target-format dwarf '$core' --targets '$vm' -o '$tmp/dg'" \
+			btp "bpftool gen min_core_btf '$tmp/pahole.btf' '$tmp/btp.btf' '$core'"
+		local pt pr br
+		pt=$(echo "$(col pahole $tc) + $(col btp $tc)" | bc -l)
+		pr=$(col pahole 3); br=$(col btp 3); [ "$br" -le "$pr" ] || pr=$br
+		row 4 "btfgen from DWARF $name: userize vs pahole -J + bpftool" ms \
+			"$(col uzdg $tc)" "pahole -J + bpftool" "$pt" "$(col uzdg 3)" "$pr" \
+			"elapsed: userize $(f1 "$(col uzdg 1)") ms, pahole + bpftool $(f1 "$(echo "$(col pahole 1) + $(col btp 1)" | bc -l)") ms" \
+			"$(col uzdg 1)" "$(echo "$(col pahole 1) + $(col btp 1)" | bc -l)"
+		row 4 "btfgen from DWARF $name: bytes written" B "$(cat "$tmp"/dg/*.btf | wc -c)" "pahole -J + bpftool" \
+			"$(stat -c %s "$tmp/btp.btf")" "" ""
 	done
 	# btfgen of the plain CO-RE object over every kernel: one userize process
 	# against one bpftool process per kernel.
