@@ -236,7 +236,7 @@ sec2() {
 		done
 	done
 	lm() { cut -d' ' -f"$2" "$1" | median; }
-	types=$(cut -d' ' -f4 "$tmp/l.userize" | head -n1)
+	types=$(cut -d' ' -f4 "$tmp/l.userize" | sed -n 1p)
 	floor=$(mb "$(lm "$tmp/f.none" 3)")
 	row 2 "in-process, warm heap, vmlinux ($types types): uz_target_load vs btf__parse" ms \
 		"$(lm "$tmp/l.userize" 2)" "btf__parse" "$(lm "$tmp/l.libbpf" 2)" "$(lm "$tmp/l.userize" 3)" "$(lm "$tmp/l.libbpf" 3)" \
@@ -362,12 +362,12 @@ sec5() {
 want 5 && sec5
 
 # ---- report -------------------------------------------------------------
-cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -n1)
+cpu=$(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p)
 mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 ver_libbpf=$(dpkg-query -W -f='${Version}\n' "libbpf1:$(dpkg --print-architecture)" 2>/dev/null || echo unknown)
-ver_bpftool=$(bpftool version 2>/dev/null | head -n1)
+ver_bpftool=$(bpftool version 2>/dev/null | sed -n 1p)
 ver_pahole=$(pahole --version)
-ver_clang=$(clang-19 --version | head -n1)
+ver_clang=$(clang-19 --version | sed -n 1p)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 png=$b/bench-scaling.png
 jq -R -s --arg cpu "$cpu" --arg cores "$(nproc)" --arg mem "$mem" --arg kernel "$(uname -r)" \
