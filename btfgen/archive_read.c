@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -23,7 +22,7 @@
 struct uz_archive {
 	const uint8_t *data;
 	size_t len;
-	void *map;                /* set when opened from a file */
+	uint8_t *copy;            /* the file's bytes, when opened from a file */
 	bool swap;
 	uint32_t entry_cnt, type_cnt, str_len, types_len, raw_len, payload_len, compression;
 	const uint8_t *meta, *payload;
@@ -159,30 +158,25 @@ fail:
 
 int uz_archive_open(const char *path, struct uz_archive **out, struct uz_error *err)
 {
-	struct stat st;
-	void *p;
-	int fd, r;
+	uint8_t *p;
+	size_t len;
+	int r;
 
 	if (!out)
 		return uz_err_set(err, -EINVAL, "uz_archive_open: out is NULL");
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return uz_err_set(err, -errno, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < UZ_AR_HDR_LEN) {
-		close(fd);
-		return uz_err_set(err, -EINVAL, "%s: not a btfgen archive", path);
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		return uz_err_set(err, -errno, "%s: cannot map: %s", path, strerror(errno));
-	r = uz_archive_open_mem(p, (size_t)st.st_size, out, err);
+	/* Read, not mapped: a file truncated while it is open would fault
+	 * (SIGBUS) in a mapping; a short read is the "truncated" error. A
+	 * FIFO or device is refused before it is opened for reading. */
+	r = uz_read_file(path, &p, &len, err);
+	if (r)
+		return r;
+	r = uz_archive_open_mem(p, len, out, err);
 	if (r) {
-		munmap(p, (size_t)st.st_size);
+		free(p);
 		return uz_err_prefix(err, "%s", path);
 	}
-	(*out)->map = p;
+	(*out)->copy = p;
 	return 0;
 }
 
@@ -190,8 +184,7 @@ void uz_archive_free(struct uz_archive *a)
 {
 	if (!a)
 		return;
-	if (a->map)
-		munmap(a->map, a->len);
+	free(a->copy);
 	free(a->infos);
 	free(a->raw);
 	free(a->meta_buf);
@@ -265,14 +258,19 @@ int uz_archive_find(const struct uz_archive *a, const char *release, const char 
 			n = collect(a, NULL, bid, hits, 2);
 		snprintf(what, sizeof(what), "the running kernel %s%s%s", rel,
 			 *bid ? " build id " : "", bid);
+		/* a same-release entry of another build has other offsets */
+		if (n == 1 && *bid && *a->infos[hits[0]].build_id &&
+		    strcasecmp(a->infos[hits[0]].build_id, bid))
+			return uz_err_set(err, -ENOENT, "the archive's entry for %s is of another build (build id %s; the running kernel's is %s): its offsets may differ, so it is not used (rebuild the archive from this kernel's debug info)",
+					  rel, a->infos[hits[0]].build_id, bid);
 	} else {
 		n = collect(a, release, build_id, hits, 2);
 		snprintf(what, sizeof(what), "kernel %s%s%s", release ? release : "",
 			 build_id && *build_id ? " build id " : "", build_id ? build_id : "");
 	}
 	if (!n)
-		return uz_err_set(err, -ENOENT, "the archive has no entry for %s (it has %u entries; `userize btf dump ARCHIVE --list` lists them)",
-				  what, a->entry_cnt);
+		return uz_err_set(err, -ENOENT, "the archive has no entry for %s (it has %u %s; `userize btf dump ARCHIVE --list` lists them)",
+				  what, a->entry_cnt, a->entry_cnt == 1 ? "entry" : "entries");
 	return found(a, hits, n, what, idx, err);
 }
 

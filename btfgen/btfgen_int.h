@@ -24,6 +24,8 @@ struct uz_marks {
 	uint32_t type_cnt;
 	uint8_t *flags;         /* per type id, UZ_MARK_* */
 	uint64_t **members;     /* per composite type id: bitmap of kept members, or NULL */
+	uint32_t *member_ids;   /* the ids whose bitmap is set, to free just those */
+	size_t member_cnt, member_cap;
 };
 
 int uz_marks_init(struct uz_marks *m, const struct btf *btf, struct uz_error *err);

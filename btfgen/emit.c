@@ -109,9 +109,11 @@ static int add_one(struct btf *out, const struct uz_marks *m, uint32_t id, const
 int uz_btfgen_emit(const struct uz_marks *m, struct btf **out, struct uz_error *err)
 {
 	uint32_t *map = calloc(m->type_cnt, sizeof(*map));
+	uint32_t *kept = NULL; /* kept[k]: the id that becomes k + 1 */
 	struct btf *b = btf__new_empty();
 	char tstr[160];
-	uint32_t id, next = 1;
+	uint32_t id, next = 1, k;
+	size_t cap = 0;
 	int r = 0, sz;
 
 	*out = NULL;
@@ -119,13 +121,27 @@ int uz_btfgen_emit(const struct uz_marks *m, struct btf **out, struct uz_error *
 		r = uz_err_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (id = 1; id < m->type_cnt; id++)
-		if ((m->flags[id] & UZ_MARK_TYPE) &&
-		    !btf_is_decl_tag(btf__type_by_id(m->btf, id)))
-			map[id] = next++;
-	for (id = 1; id < m->type_cnt && !r; id++) {
-		if (!map[id])
+	for (id = 1; id < m->type_cnt; id++) {
+		if (!(m->flags[id] & UZ_MARK_TYPE) || btf_is_decl_tag(btf__type_by_id(m->btf, id)))
 			continue;
+		if (next > cap) {
+			uint32_t *n;
+
+			cap = cap ? cap * 2 : 256;
+			n = realloc(kept, cap * sizeof(*n));
+			if (!n) {
+				r = uz_err_set(err, -ENOMEM, "out of memory");
+				goto out;
+			}
+			kept = n;
+		}
+		kept[next - 1] = id;
+		map[id] = next++;
+	}
+	/* the kept ids only: map[] is read where references point, not
+	 * all of it (a page fault per 1,024 ids in a fresh process) */
+	for (k = 0; k + 1 < next && !r; k++) {
+		id = kept[k];
 		r = add_one(b, m, id, map);
 		if (r > 0)
 			r = 0;
@@ -146,6 +162,7 @@ int uz_btfgen_emit(const struct uz_marks *m, struct btf **out, struct uz_error *
 	if (!r)
 		r = btf__set_endianness(b, btf__endianness(m->btf));
 out:
+	free(kept);
 	free(map);
 	if (r) {
 		btf__free(b);

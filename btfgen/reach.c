@@ -40,10 +40,13 @@ int uz_marks_init(struct uz_marks *m, const struct btf *btf, struct uz_error *er
 
 void uz_marks_free(struct uz_marks *m)
 {
-	uint32_t i;
+	size_t i;
 
-	for (i = 0; m->members && i < m->type_cnt; i++)
-		free(m->members[i]);
+	/* not a loop over every type id: that read the whole pointer array,
+	 * a page fault per 512 types in a fresh process */
+	for (i = 0; m->members && i < m->member_cnt; i++)
+		free(m->members[m->member_ids[i]]);
+	free(m->member_ids);
 	free(m->members);
 	free(m->flags);
 	memset(m, 0, sizeof(*m));
@@ -55,10 +58,20 @@ static int mark_member(struct uz_marks *m, uint32_t id, uint32_t idx)
 	uint64_t *b = m->members[id];
 
 	if (!b) {
+		if (m->member_cnt == m->member_cap) {
+			size_t cap = m->member_cap ? m->member_cap * 2 : 64;
+			uint32_t *n = realloc(m->member_ids, cap * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			m->member_ids = n;
+			m->member_cap = cap;
+		}
 		b = calloc((btf_vlen(t) + 63) / 64 + 1, sizeof(*b));
 		if (!b)
 			return -ENOMEM;
 		m->members[id] = b;
+		m->member_ids[m->member_cnt++] = id;
 	}
 	b[idx / 64] |= 1ull << (idx % 64);
 	m->flags[id] |= UZ_MARK_TYPE;

@@ -11,6 +11,10 @@
  * userize: a root struct tagged userize:kernel=NAME is looked up under its
  * kernel names in order; the first name with a matching candidate wins.
  *
+ * Messages about a target type lead with where the target's source read it
+ * from when the source can say (uz_target_describe: a tracefs format file
+ * and the field's line), so a poison or failure points at the file.
+ *
  * Last, the relocated instructions go through the reachability pass
  * (core/reach.c), which says for every record whether its instruction is
  * dead code on this target (uz_record.dead).
@@ -41,9 +45,20 @@ struct reloc_ctx {
 	bool use_tags;
 	struct cand_entry *cache; /* by local type id */
 	uint32_t local_cnt;
+	/* the failing record's message without source locations, when the
+	 * message has some (relocation.h: plain_msg) */
+	char plain[1024];
+	bool has_plain;
 };
 
 /* ---- strings and records ----------------------------------------------- */
+
+const char *uz_rel_plain_message(const struct uz_relocation *rel, size_t i)
+{
+	if (i >= rel->rec_cnt)
+		return "";
+	return rel->plain_msg[i] ? rel->plain_msg[i] : rel->recs[i].message;
+}
 
 const char *uz_rel_strdup(struct uz_relocation *rel, const char *s)
 {
@@ -71,10 +86,13 @@ static struct uz_record *rec_new(struct uz_relocation *rel)
 		size_t cap = rel->rec_cap ? rel->rec_cap * 2 : 64;
 		struct uz_record *n = realloc(rel->recs, cap * sizeof(*n));
 		size_t *f = realloc(rel->cand_first, cap * sizeof(*f));
+		const char **pm = realloc(rel->plain_msg, cap * sizeof(*pm));
 
 		if (f)
 			rel->cand_first = f;
-		if (!n || !f) {
+		if (pm)
+			rel->plain_msg = pm;
+		if (!n || !f || !pm) {
 			if (n)
 				rel->recs = n;
 			return NULL;
@@ -83,6 +101,7 @@ static struct uz_record *rec_new(struct uz_relocation *rel)
 		rel->rec_cap = cap;
 	}
 	rel->cand_first[rel->rec_cnt] = rel->cand_cnt;
+	rel->plain_msg[rel->rec_cnt] = NULL;
 	memset(&rel->recs[rel->rec_cnt], 0, sizeof(struct uz_record));
 	return &rel->recs[rel->rec_cnt++];
 }
@@ -199,6 +218,54 @@ static int fail(struct uz_record *r, struct uz_relocation *rel, const char *why)
 	return -EINVAL;
 }
 
+/* A member of a target type: where a matched spec ends, or a mismatch is. */
+struct where {
+	uint32_t type;           /* 0: none */
+	int member;              /* -1: the type itself */
+	const char *name;        /* the member's name (spec_where only) */
+};
+
+/* The member the last named accessor of @s found (an element of an array
+ * member is in that member's field). */
+static struct where spec_where(const struct uz_spec *s)
+{
+	int k;
+
+	for (k = s->len - 1; k >= 0 && !s->spec[k].name; k--)
+		;
+	if (k < 0)
+		return (struct where){ s->root_type_id, -1, NULL };
+	return (struct where){ s->spec[k].type_id, (int)s->spec[k].idx, s->spec[k].name };
+}
+
+/*
+ * Where the target's source read @w from ("FILE:LINE" of a tracefs format
+ * field), into @buf; "" when the source cannot say (BTF). Messages about a
+ * target type lead with it, so a tracefs user sees the file and line.
+ */
+static const char *where_str(const struct reloc_ctx *c, struct where w, char *buf, size_t sz)
+{
+	uz_target_describe(c->tgt, w.type, w.member, buf, sz);
+	return buf;
+}
+
+/* "LOC: @why" when the source can say where the mismatch is, else @why. */
+static void located(const struct reloc_ctx *c, struct where w, const char *why, char *out,
+		    size_t sz)
+{
+	char loc[512];
+
+	if (*where_str(c, w, loc, sizeof(loc)))
+		snprintf(out, sz, "%s: %s", loc, why);
+	else
+		snprintf(out, sz, "%s", why);
+}
+
+static struct where mctx_where(const struct uz_match_ctx *m)
+{
+	return (struct where){ m->where_type, m->where_member, NULL };
+}
+
 /* No candidate matched: say why, candidate by candidate, with nearest names. */
 static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct uz_spec *local,
 			const char **names, size_t nnames, char *msg, size_t msz)
@@ -207,7 +274,8 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 	const struct btf_type *lt = btf__type_by_id(c->obj->btf, local->root_type_id);
 	struct uz_match_ctx mctx = { .tags = c->use_tags ? &c->tags : NULL, .explain = true };
 	struct uz_spec scratch;
-	char near[256];
+	char head[2048], why[1024];
+	const char *tail;
 	size_t k, i, tried = 0;
 
 	for (k = 0; k < nnames; k++) {
@@ -216,12 +284,16 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 		if (!l)
 			return -ENOMEM;
 		for (i = 0; i < l->cnt; i++, tried++) {
-			if (uz_spec_match(local, tb, l->ids[i], &scratch, &mctx) < 0)
-				snprintf(mctx.why, sizeof(mctx.why), "error while matching");
-			if (cand_add(c->rel, r, tb, l->ids[i], mctx.why, false))
+			if (uz_spec_match(local, tb, l->ids[i], &scratch, &mctx) < 0) {
+				snprintf(mctx.why, sizeof(mctx.why), "%s",
+					 *mctx.error ? mctx.error : "error while matching");
+				mctx.where_type = 0;
+			}
+			located(c, mctx_where(&mctx), mctx.why, why, sizeof(why));
+			if (cand_add(c->rel, r, tb, l->ids[i], why, false))
 				return -ENOMEM;
 			if (tried == 0)
-				snprintf(msg, msz, "%s", mctx.why);
+				snprintf(msg, msz, "%s", why);
 		}
 	}
 	if (!tried) {
@@ -232,13 +304,13 @@ static int explain_none(struct reloc_ctx *c, struct uz_record *r, const struct u
 		snprintf(looked, sizeof(looked), "%.*s", (int)uz_essential_name_len(names[0]), names[0]);
 		if (strcmp(looked, lname))
 			snprintf(local_note, sizeof(local_note), " (local type '%s')", lname);
-		uz_nearest_types(tb, btf_kind(lt), looked, near, sizeof(near));
-		snprintf(msg, msz, "%s has no %s named '%s'%s%s%s%s%s", c->tgt->name,
+		/* the nearest names are added when the message is read */
+		snprintf(head, sizeof(head), "%s has no %s named '%s'%s%s", c->tgt->name,
 			 btf_is_composite(lt) ? "struct or union" : "type of that kind",
-			 looked, local_note, nnames > 1 ? " (nor its alternatives)" : "",
-			 *near ? "; nearest names: " : "", near,
-			 c->tgt->prov.source == UZ_SOURCE_TRACEFS ?
-			 " (a tracefs target has tracepoint records and the enums their formats name, nothing else)" : "");
+			 looked, local_note, nnames > 1 ? " (nor its alternatives)" : "");
+		tail = c->tgt->prov.source == UZ_SOURCE_TRACEFS ?
+		       " (a tracefs target has tracepoint records and the enums their formats name, nothing else)" : "";
+		return uz_rel_near_later(c->rel, r, tb, btf_kind(lt), looked, head, tail, msg, msz);
 	}
 	return 0;
 }
@@ -255,7 +327,7 @@ static int list_all(struct reloc_ctx *c, struct uz_record *r, const struct uz_sp
 	const struct btf *tb = c->tgt->btf;
 	struct uz_match_ctx mctx = { .tags = c->use_tags ? &c->tags : NULL, .explain = true };
 	struct cand_list all = { 0 };
-	char verdict[512], spec[256];
+	char verdict[1024], spec[256], loc[512];
 	struct uz_spec cand;
 	int m, e = -EINVAL;
 	size_t i;
@@ -270,9 +342,14 @@ static int list_all(struct reloc_ctx *c, struct uz_record *r, const struct uz_sp
 		m = uz_spec_match(local, tb, all.ids[i], &cand, &mctx);
 		if (m > 0) {
 			uz_spec_format(&cand, spec, sizeof(spec));
-			snprintf(verdict, sizeof(verdict), "%s at bit %u", spec, cand.bit_offset);
+			where_str(c, spec_where(&cand), loc, sizeof(loc));
+			snprintf(verdict, sizeof(verdict), "%s at bit %u%s%s%s", spec, cand.bit_offset,
+				 *loc ? " (" : "", loc, *loc ? ")" : "");
+		} else if (m < 0) {
+			snprintf(verdict, sizeof(verdict), "%s",
+				 *mctx.error ? mctx.error : "error while matching");
 		} else {
-			snprintf(verdict, sizeof(verdict), "%s", m < 0 ? "error while matching" : mctx.why);
+			located(c, mctx_where(&mctx), mctx.why, verdict, sizeof(verdict));
 		}
 		if (cand_add(c->rel, r, tb, all.ids[i], verdict, m > 0))
 			e = -ENOMEM;
@@ -289,8 +366,35 @@ static bool tracepoint_view(struct reloc_ctx *c, uint32_t root)
 	return tt && tt->tracepoint_cnt > 0;
 }
 
+/*
+ * Two events of one userize:tracepoint view: candidate @has matched @spec,
+ * @miss did not. Says where each event's record comes from when the source
+ * can (the line of @has's field, @miss's file); c->plain without that.
+ */
+static void disagree_msg(struct reloc_ctx *c, const struct uz_spec *has, uint32_t miss,
+			 const char *spec, char *msg, size_t msz)
+{
+	const struct btf *tb = c->tgt->btf;
+	char a[160], b[160], la[240], lb[240];
+
+	where_str(c, spec_where(has), la, sizeof(la));
+	where_str(c, (struct where){ miss, -1, NULL }, lb, sizeof(lb));
+	uz_type_str(tb, has->root_type_id, a, sizeof(a));
+	uz_type_str(tb, miss, b, sizeof(b));
+	snprintf(c->plain, sizeof(c->plain), "the events of a userize:tracepoint view disagree: %s has %s, %s does not (every event a view names must have the fields it reads)",
+		 a, spec, b);
+	if (!*la || !*lb) {
+		snprintf(msg, msz, "%s", c->plain);
+		return;
+	}
+	/* where either event's record comes from: the field's line, the file */
+	snprintf(msg, msz, "the events of a userize:tracepoint view disagree: %s has %s (%s), %s does not (%s) (every event a view names must have the fields it reads)",
+		 a, spec, la, b, lb);
+	c->has_plain = true;
+}
+
 static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spec *local,
-		   struct uz_relo_res *res, char *msg, size_t msz)
+		   struct uz_relo_res *res, struct where *found, char *msg, size_t msz)
 {
 	const struct btf *tb = c->tgt->btf;
 	const char *names[MAX_ALT];
@@ -298,7 +402,7 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 	struct uz_spec cand, targ;
 	struct uz_relo_res cres;
 	size_t nnames, k, i, j = 0;
-	char note[256] = "", tstr[160], buf[256];
+	char note[256] = "", tstr[160], buf[512], loc[240];
 	uint32_t miss;
 	int e;
 
@@ -311,26 +415,43 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 		for (i = 0, j = 0, miss = 0; i < l->cnt; i++) {
 			e = uz_spec_match(local, tb, l->ids[i], &cand, &mctx);
 			if (e < 0) {
-				snprintf(msg, msz, "error %d matching candidate %s", e,
-					 uz_type_str(tb, l->ids[i], tstr, sizeof(tstr)));
+				if (*mctx.error)
+					snprintf(msg, msz, "%s", mctx.error);
+				else
+					snprintf(msg, msz, "error %d matching candidate %s", e,
+						 uz_type_str(tb, l->ids[i], tstr, sizeof(tstr)));
 				return e;
 			}
 			if (e == 0) {
 				miss = miss ? miss : l->ids[i];
 				continue;
 			}
-			e = uz_calc_relo(local->kind, local, &cand, c->obj->big_endian, &cres, msg, msz);
-			if (e)
+			e = uz_calc_relo(local->kind, local, &cand, c->obj->big_endian, &cres, buf, sizeof(buf));
+			if (e) {
+				located(c, spec_where(&cand), buf, msg, msz);
+				snprintf(c->plain, sizeof(c->plain), "%s", buf);
+				c->has_plain = strcmp(msg, buf) != 0;
 				return e;
+			}
 			if (j == 0) {
 				*res = cres;
 				targ = cand;
 				snprintf(note, sizeof(note), "%s", mctx.note);
 			} else if (cand.bit_offset != targ.bit_offset) {
-				snprintf(msg, msz, "field offset ambiguity: candidates %s [id %u] and %s [id %u] put the field at bit %u and bit %u",
-					 uz_type_str(tb, targ.root_type_id, tstr, sizeof(tstr)),
-					 targ.root_type_id, uz_type_str(tb, l->ids[i], buf, sizeof(buf)),
-					 l->ids[i], targ.bit_offset, cand.bit_offset);
+				char la[240], lb[240];
+				int n;
+
+				n = snprintf(msg, msz, "field offset ambiguity: candidates %s [id %u] and %s [id %u] put the field at bit %u and bit %u",
+					     uz_type_str(tb, targ.root_type_id, tstr, sizeof(tstr)),
+					     targ.root_type_id, uz_type_str(tb, l->ids[i], buf, sizeof(buf)),
+					     l->ids[i], targ.bit_offset, cand.bit_offset);
+				if (*where_str(c, spec_where(&targ), la, sizeof(la)) &&
+				    *where_str(c, spec_where(&cand), lb, sizeof(lb)) && n > 0 &&
+				    (size_t)n < msz) {
+					snprintf(c->plain, sizeof(c->plain), "%s", msg);
+					c->has_plain = true;
+					snprintf(msg + n, msz - (size_t)n, " (%s and %s)", la, lb);
+				}
 				return list_all(c, r, local, names[k]);
 			} else if (cres.poison != res->poison || cres.new_val != res->new_val) {
 				snprintf(msg, msz, "relocation decision ambiguity: candidates %s [id %u] and %s [id %u] give %s %llu and %s %llu",
@@ -342,14 +463,14 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 				return list_all(c, r, local, names[k]);
 			}
 			uz_spec_format(&cand, buf, sizeof(buf));
+			if (*where_str(c, spec_where(&cand), loc, sizeof(loc)))
+				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " (%s)", loc);
 			if (cand_add(c->rel, r, tb, l->ids[i], buf, true))
 				return -ENOMEM;
 			l->ids[j++] = l->ids[i];
 		}
 		if (j > 0 && miss && tracepoint_view(c, local->root_type_id)) {
-			snprintf(msg, msz, "the events of a userize:tracepoint view disagree: %s has %s, %s does not (every event a view names must have the fields it reads)",
-				 uz_type_str(tb, l->ids[0], tstr, sizeof(tstr)), r->spec,
-				 uz_type_str(tb, miss, buf, sizeof(buf)));
+			disagree_msg(c, &targ, miss, r->spec, msg, msz);
 			return -EINVAL;
 		}
 		if (j > 0)
@@ -363,6 +484,7 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 			return -ENOMEM;
 		return 0;
 	}
+	*found = spec_where(&targ);
 	uz_spec_format(&targ, buf, sizeof(buf));
 	r->target_type_id = targ.root_type_id;
 	r->target_type = uz_rel_strdup(c->rel, uz_type_str(tb, targ.root_type_id, tstr, sizeof(tstr)));
@@ -375,6 +497,18 @@ static int resolve(struct reloc_ctx *c, struct uz_record *r, const struct uz_spe
 	return 0;
 }
 
+/* Is instruction @idx the second slot of an ld_imm64? Walked from the
+ * section start over the original instructions (a lone 0 opcode after an
+ * ld_imm64 is its second half only if that ld_imm64 is an instruction). */
+static bool insn_in_ldimm64(const struct bpf_insn *insns, uint32_t idx)
+{
+	uint32_t i = 0;
+
+	while (i < idx)
+		i += insns[i].code == (BPF_LD | BPF_IMM | BPF_DW) ? 2 : 1;
+	return i > idx;
+}
+
 static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 {
 	const struct uz_object *obj = c->obj;
@@ -384,7 +518,8 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 	struct uz_record *r = rec_new(rel);
 	struct uz_relo_res res;
 	struct uz_spec local;
-	char msg[1024] = "", buf[512];
+	struct where found = { 0 };
+	char msg[1024] = "", buf[512], loc[512];
 	const char *access;
 	uint32_t insn_idx;
 	bool memsz_poison;
@@ -393,6 +528,7 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 
 	if (!r)
 		return -ENOMEM;
+	c->has_plain = false;
 	r->section = sec->name;
 	r->insn = cr->insn_off / 8;
 	r->relo_idx = in->relo_idx;
@@ -412,6 +548,11 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 	if (insn_idx >= sec->insn_cnt) {
 		snprintf(msg, sizeof(msg), "instruction %u is past the end of the section (%zu instructions)",
 			 insn_idx, sec->insn_cnt);
+		return fail(r, rel, msg);
+	}
+	if (insn_in_ldimm64(sec->insns, insn_idx)) {
+		snprintf(msg, sizeof(msg), "instruction %u is the second half of the ld_imm64 at instruction %u: a record must name the first",
+			 insn_idx, insn_idx - 1);
 		return fail(r, rel, msg);
 	}
 	if (cr->type_id >= c->local_cnt) {
@@ -445,9 +586,12 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 				 uz_kind_name(cr->kind));
 			return fail(r, rel, msg);
 		}
-		e = resolve(c, r, &local, &res, msg, sizeof(msg));
+		e = resolve(c, r, &local, &res, &found, msg, sizeof(msg));
 		if (e == -ENOMEM)
 			return e;
+		if (e && c->has_plain &&
+		    !(rel->plain_msg[rel->rec_cnt - 1] = uz_rel_strdup(rel, c->plain)))
+			return -ENOMEM;
 		if (e)
 			return fail(r, rel, msg);
 		if (cr->kind == UZ_TYPE_ID_TARGET && !res.poison && r->target_type_id &&
@@ -461,7 +605,12 @@ static int do_record(struct reloc_ctx *c, const struct rec_in *in)
 	e = uz_patch_insn(&rel->insns[in->sec][insn_idx], sec->insn_cnt - insn_idx, &res, buf, sizeof(buf));
 	if (e)
 		return fail(r, rel, buf);
-	if (memsz_poison)
+	if (memsz_poison && *where_str(c, found, loc, sizeof(loc)) && found.name)
+		/* the source knows the field: say it in its terms first */
+		snprintf(msg, sizeof(msg),
+			 "%s: field '%s' is %u bytes, the view reads %u (%s), and it is not a pointer or unsigned integer, so a load of the new width would read a wrong value; the instruction is poisoned: read the field with a width-agnostic helper (UZ_READ_INT: byte size + shifts + signed relocations)",
+			 loc, found.name, res.new_sz, res.orig_sz, r->spec);
+	else if (memsz_poison)
 		snprintf(msg, sizeof(msg),
 			 "%s is %u bytes in %s but %u bytes locally and is not a pointer or unsigned integer, so a load of the new width would read a wrong value; the instruction is poisoned: read the field with a width-agnostic helper (byte size + shifts + signed relocations)",
 			 r->target_spec, res.new_sz, c->tgt->name, res.orig_sz);
@@ -755,6 +904,8 @@ void uz_relocation_free(struct uz_relocation *rel)
 	free(rel->recs);
 	free(rel->cands);
 	free(rel->cand_first);
+	uz_rel_near_free(rel);
+	free(rel->plain_msg);
 	free(rel->target_name);
 	uz_object_free(rel->owned_obj);
 	free(rel);

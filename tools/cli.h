@@ -12,6 +12,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* A mapped input file that shrinks while being read: exit status 2 with a
+ * message naming it, not a crash (tools/sigbus.c). */
+void cli_catch_sigbus(void);
+
 /* The version pkg-config reports (CMake's PROJECT_VERSION). */
 const char *cli_version(void);
 

@@ -201,6 +201,11 @@ static int btf_extract(const struct btf_args *a)
 	char what[512];
 	int rc;
 
+	/* a FIFO, socket or device is refused before anything reads it */
+	if (strcmp(a->input, "-") && uz_input_check(a->input, true, &err)) {
+		fprintf(stderr, "userize btf: %s\n", err.msg);
+		return 2;
+	}
 	if (strcmp(a->input, "-") && uz_cmd_is_archive(a->input))
 		return uz_cmd_btf_extract_archive(a->input, a->kernel, a->output, a->quiet);
 	if (a->base)

@@ -11,15 +11,19 @@
  * 2 bad input or usage (nothing written).
  */
 #include <dirent.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "btfgen/btfgen_int.h"
 #include "common/uz_internal.h"
+#include "relocation.h"
 
 static const char btfgen_usage[] =
 	"usage: userize btfgen OBJ... --targets DIR|FILE... (-o OUTDIR | --archive FILE)\n"
@@ -30,8 +34,8 @@ static const char btfgen_usage[] =
 	"every object against it and comparing every record before anything is written.\n"
 	"\n"
 	"  --targets DIR|FILE...  kernels: any target `reloc --target` takes (BTF, vmlinux,\n"
-	"                     vmlinuz, .deb, archive); a directory means every file in it\n"
-	"                     (default: the running kernel)\n"
+	"                     vmlinuz, .deb, archive, tracefs); a directory means every\n"
+	"                     file in it, a tracefs tree one kernel (default: the running kernel)\n"
 	"  -o, --output DIR   one raw BTF per kernel: DIR/RELEASE.btf (for libbpf's\n"
 	"                     btf_custom_path or `reloc --target`)\n"
 	"  -a, --archive FILE one archive holding every kernel, types stored once\n"
@@ -100,14 +104,31 @@ static void add_tpath(struct gen *g, const char *p)
 }
 
 /* A directory stands for every regular file in it, sorted. */
+/* A tracefs mount or a copy of its events/ tree: one kernel, not a list. */
+static bool is_tracefs_dir(const char *path)
+{
+	char p[4096];
+	glob_t gl;
+	bool found;
+
+	snprintf(p, sizeof(p), "%s/events", path);
+	if (!access(p, F_OK))
+		return true;
+	snprintf(p, sizeof(p), "%s/*/*/format", path);
+	found = !glob(p, GLOB_NOSORT, NULL, &gl) && gl.gl_pathc > 0;
+	globfree(&gl);
+	return found;
+}
+
 static void add_target_arg(struct gen *g, const char *path)
 {
 	struct dirent **ents;
 	struct stat st;
 	char full[4096];
+	size_t before = g->ntp;
 	int n, i;
 
-	if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+	if (stat(path, &st) || !S_ISDIR(st.st_mode) || is_tracefs_dir(path)) {
 		add_tpath(g, path);
 		return;
 	}
@@ -120,8 +141,10 @@ static void add_target_arg(struct gen *g, const char *path)
 	}
 	if (n >= 0)
 		free(ents);
-	else
-		add_tpath(g, path); /* the load says why */
+	/* unreadable, or no file in it: the load says why (never "no target
+	 * given", which would mean the running kernel) */
+	if (g->ntp == before)
+		add_tpath(g, path);
 }
 
 static int parse(int argc, char **argv, struct gen *g)
@@ -209,7 +232,9 @@ static void report(struct gen *g, const struct uz_target *t, struct uz_relocatio
 		const struct uz_relocation *rel = rels[i];
 
 		for (j = 0; j < uz_relocation_record_cnt(rel); j++) {
-			const struct uz_record *r = uz_relocation_record(rel, j);
+			/* quiet: no message is printed, so none is completed */
+			const struct uz_record *r = g->quiet ? uz_rel_record_peek(rel, j) :
+							       uz_relocation_record(rel, j);
 			bool exists = r->kind == UZ_FIELD_EXISTS || r->kind == UZ_TYPE_EXISTS ||
 				      r->kind == UZ_ENUMVAL_EXISTS || r->kind == UZ_TYPE_MATCHES;
 
@@ -357,6 +382,7 @@ static int write_all(struct gen *g)
 	void *data = NULL;
 	size_t len = 0, i;
 	int rc = 0;
+	bool made;
 
 	if (g->archive) {
 		rc = make_archive(g, &data, &len);
@@ -370,8 +396,10 @@ static int write_all(struct gen *g)
 		free(data);
 		return rc;
 	}
-	if (mkdir(g->outdir, 0755) && errno != EEXIST) {
-		fprintf(stderr, "userize btfgen: %s: %s\n", g->outdir, strerror(errno));
+	made = !mkdir(g->outdir, 0755);
+	if (!made && errno != EEXIST) {
+		fprintf(stderr, "userize btfgen: cannot create the output directory '%s': %s\n",
+			g->outdir, strerror(errno));
 		return 2;
 	}
 	for (i = 0; i < g->nk && !rc; i++) {
@@ -381,6 +409,9 @@ static int write_all(struct gen *g)
 			rc = 2;
 		}
 	}
+	/* nothing written into a directory this run made: do not leave it */
+	if (rc && made && i == 1)
+		rmdir(g->outdir);
 	return rc;
 }
 

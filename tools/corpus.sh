@@ -88,9 +88,20 @@ cached_deb() {
 }
 
 apt_err=""
-apt_download() {
+# apt-get download writes under the final name while it downloads, so it
+# runs in a private directory and the complete .deb is moved into the cache:
+# an interrupted download or another reader (uzvm shares CACHE/debs) never
+# sees a partial package under its real name.
+apt_download() { # [APT-OPTION...] PKG
+	local d rc=0 pkg=${!#}
 	[ -n "$apt_err" ] || { apt_err=$(mktemp); trap 'rm -f "$apt_err"' EXIT; }
-	(cd "$cache/debs" && apt-get "${apt_opts[@]}" download -q "$1" >/dev/null 2>"$apt_err")
+	d=$(mktemp -d "$cache/debs/.corpus.XXXXXX") || die "cannot create a temp dir in $cache/debs"
+	(cd "$d" && apt-get "${@:1:$#-1}" download -q "$pkg" >/dev/null 2>"$apt_err") || rc=$?
+	if [ $rc -eq 0 ]; then
+		mv -f "$d"/*.deb "$cache/debs/" 2>/dev/null || rc=1
+	fi
+	rm -rf "$d"
+	return $rc
 }
 
 # Sets deb_path to the package's cached .deb, downloading it if needed.
@@ -98,13 +109,13 @@ fetch_deb() {
 	local pkg=$1
 	deb_path=$(cached_deb "$pkg")
 	[ -z "$deb_path" ] || return 0
-	if ! apt_download "$pkg"; then
+	if ! apt_download "${apt_opts[@]}" "$pkg"; then
 		if [ "$updated" = 0 ]; then
 			echo "corpus: $pkg: download failed, running apt-get update" >&2
 			apt-get "${apt_opts[@]}" update -q >/dev/null 2>&1 || die "apt-get update failed (are you root?)"
 			updated=1
 		fi
-		apt_download "$pkg" || die "cannot fetch package '$pkg': $(tail -n2 "$apt_err")"
+		apt_download "${apt_opts[@]}" "$pkg" || die "cannot fetch package '$pkg': $(tail -n2 "$apt_err")"
 	fi
 	deb_path=$(cached_deb "$pkg")
 	[ -n "$deb_path" ] || die "cannot fetch package '$pkg': apt-get download left no .deb"
@@ -234,7 +245,7 @@ fetch_dbg_deb() {
 		fetch_deb "$pkg" # the machine's own suite and architecture
 		return 0
 	fi
-	(cd "$cache/debs" && apt-get download -q "${apt_opts[@]}" "$pkg" >/dev/null 2>"$apt_err") ||
+	apt_download "${apt_opts[@]}" "$pkg" ||
 		die "cannot fetch package '$pkg' ($suite/$arch): $(tail -n2 "$apt_err")"
 	deb_path=$(cached_deb "$pkg")
 	[ -n "$deb_path" ] || die "cannot fetch package '$pkg': apt-get download left no .deb"

@@ -61,6 +61,7 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	cli_catch_sigbus();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

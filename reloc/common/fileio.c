@@ -10,9 +10,18 @@
  * half of one. A run killed mid-write leaves the old file; the temporary
  * file is unnamed (O_TMPFILE) where the filesystem supports it, so nothing
  * is left behind either, else a ".NAME.uz-XXXXXX" may remain.
+ *
+ * Inputs are regular files (a directory only where the caller allows one):
+ * a FIFO, socket or device is refused before anything opens it for
+ * reading, so a named pipe without a writer or /dev/zero never blocks or
+ * reads forever; a symbolic link loop is the open error. Files are read,
+ * never mapped, so one truncated while it is read gives a short buffer
+ * (and the parser's "truncated" error), never SIGBUS. Readers that map a
+ * large file take a read lease on it first (uz_map_lease()).
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -20,8 +29,45 @@
 
 #include "common/uz_internal.h"
 
+/* What is wrong with an input of mode @mode, or NULL for a regular file. */
+static const char *not_regular(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return NULL;
+	if (S_ISDIR(mode))
+		return "a directory, not a file";
+	if (S_ISFIFO(mode))
+		return "a FIFO (named pipe), not a regular file: refused, since reading it could block forever";
+	if (S_ISSOCK(mode))
+		return "a socket, not a regular file";
+	if (S_ISCHR(mode))
+		return "a character device, not a regular file";
+	if (S_ISBLK(mode))
+		return "a block device, not a regular file";
+	return "not a regular file";
+}
+
+int uz_input_check(const char *path, bool allow_dir, struct uz_error *err)
+{
+	const char *why;
+	struct stat st;
+	int e;
+
+	if (stat(path, &st)) {
+		e = -errno;
+		return uz_err_set(err, e, "cannot open '%s': %s", path, strerror(-e));
+	}
+	if (allow_dir && S_ISDIR(st.st_mode))
+		return 0;
+	why = not_regular(st.st_mode);
+	if (why)
+		return uz_err_set(err, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL, "'%s' is %s", path, why);
+	return 0;
+}
+
 int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error *err)
 {
+	const char *why;
 	uint8_t *buf = NULL;
 	size_t cap = 0, n = 0;
 	struct stat st;
@@ -29,16 +75,29 @@ int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error 
 
 	*data = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer before fstat
+	 * can refuse it (a path checked earlier may have been replaced). A
+	 * socket cannot be opened at all (ENXIO): say what it is instead. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		e = -errno;
+		if (!stat(path, &st) && (why = not_regular(st.st_mode)))
+			return uz_err_set(err, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL, "'%s' is %s",
+					  path, why);
 		return uz_err_set(err, e, "cannot open '%s': %s", path, strerror(-e));
 	}
 	if (fstat(fd, &st) != 0) {
-		st.st_size = 0;
-	} else if (S_ISDIR(st.st_mode)) {
+		e = -errno;
 		close(fd);
-		return uz_err_set(err, -EISDIR, "'%s' is a directory, not a file", path);
+		return uz_err_set(err, e, "cannot read '%s': %s", path, strerror(-e));
+	}
+	why = not_regular(st.st_mode);
+	if (why) {
+		close(fd);
+		return uz_err_set(err, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL, "'%s' is %s", path, why);
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+		/* regular files ignore O_NONBLOCK anyway */
 	}
 	/*
 	 * sysfs files report size 4096 or 0: read until EOF regardless. A
@@ -86,6 +145,16 @@ int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error 
 	buf[n] = 0;
 	*data = buf;
 	*len = n;
+	return 0;
+}
+
+int uz_map_lease(int fd)
+{
+	/* the break notice: SIGURG, whose default is to be ignored (discarded
+	 * unseen, no syscall interrupted); the lease goes with the last
+	 * reference to the open file (descriptor and mappings) */
+	if (fcntl(fd, F_SETSIG, SIGURG) || fcntl(fd, F_SETLEASE, F_RDLCK))
+		return -errno;
 	return 0;
 }
 

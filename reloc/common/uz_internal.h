@@ -74,8 +74,24 @@ static inline bool uz_host_is_big_endian(void)
 /* 64-bit FNV-1a of @len bytes (digest.c). */
 uint64_t uz_fnv1a64(const void *data, size_t len);
 
-/* Read a whole file into a malloc'ed buffer (NUL-terminated, not counted). */
+/* Is @path an input that may be read: a regular file, or a directory when
+ * @allow_dir? A FIFO, socket, device or symbolic link loop is an error
+ * naming it, before anything opens it (fileio.c). */
+int uz_input_check(const char *path, bool allow_dir, struct uz_error *err);
+/* Read a whole regular file into a malloc'ed buffer (NUL-terminated, not
+ * counted); anything else is refused as uz_input_check() does. */
 int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error *err);
+/*
+ * A read lease on @fd (opened read-only) before the file is mapped: while
+ * it is held, another process's truncate() or open for writing waits (up
+ * to /proc/sys/fs/lease-break-time, 45 s by default) until the lease goes
+ * with the last reference to the file (descriptor and mappings), so the
+ * mapping cannot fault (SIGBUS) meanwhile. Keep @fd open while mapped.
+ * 0 held; -EAGAIN: the file is open for writing right now (read it
+ * instead); another -errno: no lease here (not the file's owner and no
+ * CAP_LEASE, or a filesystem without leases).
+ */
+int uz_map_lease(int fd);
 /* Write @len bytes to @path: "-" is stdout, devices and FIFOs are written
  * through, links followed, regular files replaced atomically (fileio.c). */
 int uz_write_file_atomic(const char *path, const void *data, size_t len,

@@ -2,7 +2,8 @@
 /*
  * Generic BTF helpers of the CO-RE core: relocation kind classes and names,
  * skipping modifiers and typedefs, kind compatibility (ENUM and ENUM64 are
- * one kind for CO-RE), and a type's printable name ("struct task_struct").
+ * one kind for CO-RE), and a type's printable name ("struct task_struct")
+ * or C spelling ("char[16]", "const struct sock *").
  * They read validated BTF only and do no I/O.
  */
 #include <stdio.h>
@@ -95,5 +96,71 @@ const char *uz_type_str(const struct btf *btf, uint32_t id, char *buf, size_t sz
 		snprintf(buf, sz, "%s %s", kind_word(t), name);
 	else
 		snprintf(buf, sz, "<anon> %s", kind_word(t));
+	return buf;
+}
+
+/* C spelling of @id, @depth levels at most (a cycle ends as "..."). */
+static void decl(const struct btf *btf, uint32_t id, char *buf, size_t sz, int depth)
+{
+	const struct btf_type *t = id ? btf__type_by_id(btf, id) : NULL;
+	const char *name = t ? btf__name_by_offset(btf, t->name_off) : "";
+	char in[256];
+
+	if (!sz)
+		return;
+	if (!id) {
+		snprintf(buf, sz, "void");
+		return;
+	}
+	if (!t || depth <= 0) {
+		snprintf(buf, sz, "%s", t ? "..." : "<bad type>");
+		return;
+	}
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+		decl(btf, t->type, in, sizeof(in), depth - 1);
+		snprintf(buf, sz, "%s *", in);
+		return;
+	case BTF_KIND_ARRAY: {
+		/* int[2][3]: the outer dimension first */
+		char dims[96] = "";
+		size_t n = 0;
+
+		for (; t && btf_is_array(t) && depth > 0 && n < sizeof(dims); depth--) {
+			n += (size_t)snprintf(dims + n, sizeof(dims) - n, "[%u]", btf_array(t)->nelems);
+			id = btf_array(t)->type;
+			t = btf__type_by_id(btf, id);
+		}
+		decl(btf, id, in, sizeof(in), depth - 1);
+		snprintf(buf, sz, "%s%s", in, dims);
+		return;
+	}
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+		decl(btf, t->type, in, sizeof(in), depth - 1);
+		snprintf(buf, sz, "%s %s", kind_word(t), in);
+		return;
+	case BTF_KIND_TYPE_TAG:
+		decl(btf, t->type, in, sizeof(in), depth - 1);
+		snprintf(buf, sz, "%s __attribute__((btf_type_tag(\"%s\")))", in, name);
+		return;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FWD:
+		snprintf(buf, sz, "%s %s", btf_kind(t) == BTF_KIND_ENUM64 ? "enum" :
+			 btf_kind(t) == BTF_KIND_FWD ? (BTF_INFO_KFLAG(t->info) ? "union" : "struct") :
+			 kind_word(t), *name ? name : "<anon>");
+		return;
+	default:
+		snprintf(buf, sz, "%s", *name ? name : kind_word(t));
+	}
+}
+
+const char *uz_type_decl(const struct btf *btf, uint32_t id, char *buf, size_t sz)
+{
+	decl(btf, id, buf, sz, 8);
 	return buf;
 }

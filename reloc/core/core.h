@@ -88,6 +88,8 @@ const struct btf_type *uz_skip_mods(const struct btf *btf, uint32_t id, uint32_t
 bool uz_kind_core_compat(const struct btf_type *a, const struct btf_type *b);
 /* "struct foo", "enum bar", "int", "<anon> struct" into @buf. */
 const char *uz_type_str(const struct btf *btf, uint32_t id, char *buf, size_t sz);
+/* The C spelling of a type: "char[16]", "pid_t", "const struct sock *". */
+const char *uz_type_decl(const struct btf *btf, uint32_t id, char *buf, size_t sz);
 
 /* spec.c: parse the access string of a record against the local BTF. */
 int uz_spec_parse(const struct btf *btf, uint32_t type_id, const char *access,
@@ -108,6 +110,13 @@ struct uz_match_ctx {
 	bool explain;                 /* fill why[] when a candidate does not match */
 	char note[256];               /* which alias/name was used, for the report */
 	char why[512];                /* when no match: why, with nearest names */
+	/* With explain, when no match: the target type the mismatch is in and
+	 * the member of it (-1: the type itself, e.g. a member it lacks), so
+	 * the driver can name where the source read that type from; where_type
+	 * 0: not known. */
+	uint32_t where_type;
+	int where_member;
+	char error[512];              /* when the match is an error (<0): why, or "" */
 };
 /* 1 matched (@targ filled), 0 not (with ctx->explain, ctx->why says why), <0 error. The one
  * matcher serves resolution and explanations alike, so they cannot drift. */

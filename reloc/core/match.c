@@ -11,6 +11,11 @@
  * Enum values match by enumerator name modulo flavor. Type-based kinds use
  * the type compatibility or type matching relation (compat.c).
  *
+ * A member name that occurs twice in one target struct through anonymous
+ * members (hostile or hand-made BTF; C forbids it), or an enumerator name
+ * twice in one enum (flavors ignored) with different values, is an error
+ * naming both, not the first one found (libbpf takes the first).
+ *
  * userize: when a member of a userized struct is not found under its own
  * name, its aliases are tried in order; a dotted alias walks embedded
  * (non-pointer) members of the target, each hop recorded in the target spec.
@@ -91,6 +96,68 @@ static int find_member(const struct btf *lb, uint32_t lid, const char *name,
 	return 0;
 }
 
+/*
+ * Members named @name in composite @id, through anonymous members: their
+ * count so far (@n; counting stops at 2), with the bit offset and type of
+ * the first two in @off/@type. Bounded like the spec.
+ */
+static int count_named(const struct btf *tb, uint32_t id, const char *name, uint32_t base,
+		       uint32_t off[2], uint32_t type[2], int n, int depth)
+{
+	const struct btf_type *t = uz_skip_mods(tb, id, &id);
+	const struct btf_member *m;
+	uint16_t i;
+
+	if (!t || !btf_is_composite(t) || depth >= UZ_SPEC_MAX_LEN)
+		return n;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t) && n < 2; i++, m++) {
+		uint32_t bit = base + btf_member_bit_offset(t, i);
+		const char *mn = btf__name_by_offset(tb, m->name_off);
+
+		if (!mn || !*mn) {
+			n = count_named(tb, m->type, name, bit, off, type, n, depth + 1);
+		} else if (!strcmp(mn, name)) {
+			off[n] = bit;
+			type[n++] = m->type;
+		}
+	}
+	return n;
+}
+
+/* "int [id 1]", "struct list_head [id 7]": a member's type, short. */
+static const char *member_type_str(const struct btf *tb, uint32_t id, char *buf, size_t sz)
+{
+	const struct btf_type *t = btf__type_by_id(tb, id);
+	const char *n = t ? btf__name_by_offset(tb, t->name_off) : NULL;
+	char k[128];
+
+	if (t && n && *n && (btf_is_int(t) || btf_is_typedef(t) || btf_is_float(t)))
+		snprintf(buf, sz, "%s [id %u]", n, id);
+	else
+		snprintf(buf, sz, "%s [id %u]", uz_type_str(tb, id, k, sizeof(k)), id);
+	return buf;
+}
+
+/* Is member @name of composite @targ_id unique? 0, or -ENOTUNIQ with the
+ * reason in @ctx->error. */
+static int unique_member(const struct btf *tb, uint32_t targ_id, const char *name,
+			 struct uz_match_ctx *ctx)
+{
+	uint32_t off[2], type[2];
+	char tstr[128], a[160], b[160];
+
+	if (count_named(tb, targ_id, name, 0, off, type, 0, 0) < 2)
+		return 0;
+	if (ctx)
+		snprintf(ctx->error, sizeof(ctx->error),
+			 "%s [id %u] has two members named '%s' (counting those of anonymous members): %s at bit %u and %s at bit %u; refusing to pick one",
+			 uz_type_str(tb, targ_id, tstr, sizeof(tstr)), targ_id, name,
+			 member_type_str(tb, type[0], a, sizeof(a)), off[0],
+			 member_type_str(tb, type[1], b, sizeof(b)), off[1]);
+	return -ENOTUNIQ;
+}
+
 /* Walk a dotted alias "a.b.c" from composite @targ_id. */
 static int find_path(const struct btf *lb, uint32_t lid, const char *path,
 		     const struct btf *tb, uint32_t targ_id, struct uz_spec *spec,
@@ -148,6 +215,9 @@ static int why_member(const struct uz_spec *local, const struct uz_accessor *lac
 
 	if (!ctx || !ctx->explain)
 		return 0;
+	uz_skip_mods(tb, targ_id, &targ_id);
+	ctx->where_type = targ_id;
+	ctx->where_member = -1;
 	tt = uz_tags_of(ctx->tags, lacc->type_id);
 	n = (size_t)snprintf(names, sizeof(names), "'%s'", lacc->name);
 	for (i = 0; tt && i < tt->alias_cnt && n < sizeof(names); i++)
@@ -158,10 +228,13 @@ static int why_member(const struct uz_spec *local, const struct uz_accessor *lac
 	if (!btf_is_composite(uz_skip_mods(tb, targ_id, NULL)))
 		return why(ctx, "%s is not a struct or union, so it has no member %s", tstr, names);
 	memset(&scratch, 0, sizeof(scratch));
-	if (find_member(NULL, 0, lacc->name, tb, targ_id, &scratch, &next) > 0)
+	if (find_member(NULL, 0, lacc->name, tb, targ_id, &scratch, &next) > 0) {
+		ctx->where_type = scratch.spec[scratch.len - 1].type_id;
+		ctx->where_member = (int)scratch.spec[scratch.len - 1].idx;
 		return why(ctx, "member '%s' of %s is %s, incompatible with the local %s",
-			   lacc->name, tstr, uz_type_str(tb, next, near, sizeof(near)),
-			   uz_type_str(lb, lid, lstr, sizeof(lstr)));
+			   lacc->name, tstr, uz_type_decl(tb, next, near, sizeof(near)),
+			   uz_type_decl(lb, lid, lstr, sizeof(lstr)));
+	}
 	uz_nearest_members(tb, targ_id, lacc->name, near, sizeof(near));
 	return why(ctx, "%s has no member %s%s%s", tstr, names,
 		   *near ? "; nearest names: " : "", near);
@@ -183,6 +256,8 @@ static int match_member(const struct uz_spec *local, const struct uz_accessor *l
 	r = find_member(lb, lid, lacc->name, tb, targ_id, targ, next_id);
 	if (r < 0)
 		return r;
+	if (r > 0 && unique_member(tb, targ_id, lacc->name, ctx))
+		return -ENOTUNIQ;
 	if (r > 0 || !ctx || !ctx->tags)
 		return r ? r : why_member(local, lacc, tb, targ_id, ctx);
 	tt = uz_tags_of(ctx->tags, lacc->type_id);
@@ -203,12 +278,60 @@ static int match_member(const struct uz_spec *local, const struct uz_accessor *l
 	return why_member(local, lacc, tb, targ_id, ctx);
 }
 
+/* The mismatch is in the member the last named accessor of @targ found. */
+static void where_last(const struct uz_spec *targ, struct uz_match_ctx *ctx)
+{
+	int k;
+
+	if (!ctx || !ctx->explain)
+		return;
+	for (k = targ->len - 1; k >= 0 && !targ->spec[k].name; k--)
+		;
+	if (k >= 0) {
+		ctx->where_type = targ->spec[k].type_id;
+		ctx->where_member = (int)targ->spec[k].idx;
+	}
+}
+
 static bool is_flex_arr(const struct btf *btf, const struct uz_accessor *acc,
 			const struct btf_array *arr)
 {
 	if (!acc->name || arr->nelems > 0)
 		return false;
 	return acc->idx == (uint32_t)btf_vlen(btf__type_by_id(btf, acc->type_id)) - 1;
+}
+
+static uint64_t enumval_of(const struct btf_type *t, uint16_t i)
+{
+	return btf_is_enum(t) ? (uint64_t)(int64_t)btf_enum(t)[i].val : btf_enum64_value(btf_enum64(t) + i);
+}
+
+/* Another enumerator of @t after @i with the same essential name and a
+ * different value (two flavors of one name: hostile or hand-made BTF;
+ * libbpf takes the first)? Then an error naming both in @ctx. */
+static bool dup_enumval(const struct btf *tb, const struct btf_type *t, uint32_t targ_id,
+			uint16_t i, size_t llen, struct uz_match_ctx *ctx)
+{
+	const char *a = btf__name_by_offset(tb, btf_is_enum(t) ? btf_enum(t)[i].name_off :
+							      btf_enum64(t)[i].name_off);
+	char tstr[128];
+	uint16_t j;
+
+	for (j = i + 1; j < btf_vlen(t); j++) {
+		const char *b = btf__name_by_offset(tb, btf_is_enum(t) ? btf_enum(t)[j].name_off :
+								      btf_enum64(t)[j].name_off);
+
+		if (uz_essential_name_len(b) != llen || strncmp(a, b, llen) ||
+		    enumval_of(t, i) == enumval_of(t, j))
+			continue;
+		if (ctx)
+			snprintf(ctx->error, sizeof(ctx->error),
+				 "%s [id %u] has two enumerators named '%.*s' (flavors ignored): %s = %lld and %s = %lld; refusing to pick one",
+				 uz_type_str(tb, targ_id, tstr, sizeof(tstr)), targ_id, (int)llen, a, a,
+				 (long long)enumval_of(t, i), b, (long long)enumval_of(t, j));
+		return true;
+	}
+	return false;
 }
 
 static int match_enumval(const struct uz_spec *local, const struct btf *tb, uint32_t targ_id,
@@ -220,6 +343,8 @@ static int match_enumval(const struct uz_spec *local, const struct btf *tb, uint
 	size_t llen = uz_essential_name_len(lname);
 	uint16_t i;
 
+	if (ctx && ctx->explain)
+		ctx->where_type = targ_id;
 	if (!t || !btf_is_any_enum(t))
 		return why(ctx, "%s is not an enum", uz_type_str(tb, targ_id, tstr, sizeof(tstr)));
 	for (i = 0; i < btf_vlen(t); i++) {
@@ -228,6 +353,8 @@ static int match_enumval(const struct uz_spec *local, const struct btf *tb, uint
 
 		if (uz_essential_name_len(tname) != llen || strncmp(lname, tname, llen) != 0)
 			continue;
+		if (dup_enumval(tb, t, targ_id, i, llen, ctx))
+			return -ENOTUNIQ;
 		targ->spec[0] = (struct uz_accessor){ targ_id, i, tname };
 		targ->len = 1;
 		targ->raw_spec[0] = i;
@@ -251,10 +378,12 @@ int uz_spec_match(const struct uz_spec *local, const struct btf *tb, uint32_t ta
 	targ->root_type_id = targ_id;
 	targ->kind = local->kind;
 	if (ctx)
-		ctx->note[0] = 0;
+		ctx->note[0] = ctx->error[0] = 0;
 	if (ctx && ctx->explain) {
 		snprintf(ctx->why, sizeof(ctx->why), "%s matches",
 			 uz_type_str(tb, targ_id, tstr, sizeof(tstr)));
+		ctx->where_type = targ_id;
+		ctx->where_member = -1;
 	}
 
 	if (uz_kind_is_type(local->kind)) {
@@ -291,6 +420,7 @@ int uz_spec_match(const struct uz_spec *local, const struct btf *tb, uint32_t ta
 		if (i > 0) {
 			const struct btf_array *a;
 
+			where_last(targ, ctx);
 			if (!btf_is_array(tt))
 				return why(ctx, "%s is not an array",
 					   uz_type_str(tb, targ_id, tstr, sizeof(tstr)));

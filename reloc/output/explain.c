@@ -18,6 +18,7 @@ static void explain_record(const struct uz_relocation *rel, size_t i, FILE *f)
 	const struct uz_record *r = &rel->recs[i];
 	size_t k;
 
+	uz_rel_near_finish(rel, i);
 	fprintf(f, "section '%s' insn %u (record #%u): %s %s [%s, access %s] -> %s\n", r->section,
 		r->insn, r->relo_idx, uz_kind_name(r->kind), *r->spec ? r->spec : "?",
 		r->local_type, r->access, r->result == UZ_RESULT_POISONED ? "POISONED" : "ERROR");

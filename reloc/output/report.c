@@ -16,7 +16,10 @@ size_t uz_relocation_record_cnt(const struct uz_relocation *rel)
 
 const struct uz_record *uz_relocation_record(const struct uz_relocation *rel, size_t idx)
 {
-	return rel && idx < rel->rec_cnt ? &rel->recs[idx] : NULL;
+	if (!rel || idx >= rel->rec_cnt)
+		return NULL;
+	uz_rel_near_finish(rel, idx);
+	return &rel->recs[idx];
 }
 
 const struct uz_candidate *uz_record_candidate(const struct uz_relocation *rel,
@@ -72,6 +75,7 @@ int uz_relocation_write_json(const struct uz_relocation *rel, FILE *f)
 
 	if (!rel || !f)
 		return -EINVAL;
+	uz_rel_near_finish_all(rel);
 	fputs("[", f);
 	for (i = 0; i < rel->rec_cnt; i++) {
 		const struct uz_record *r = &rel->recs[i];
@@ -109,6 +113,7 @@ int uz_relocation_write_text(const struct uz_relocation *rel, FILE *f)
 
 	if (!rel || !f)
 		return -EINVAL;
+	uz_rel_near_finish_all(rel);
 	fprintf(f, "target: %s\n", rel->target_name);
 	fprintf(f, "%-28s %5s %-14s %-36s %-36s %10s  %s\n", "section", "insn", "kind", "spec",
 		"target", "value", "result");

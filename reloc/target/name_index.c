@@ -59,15 +59,52 @@ static bool same_name(const struct btf *btf, uint32_t id, const char *name, size
 	return n && strncmp(n, name, len) == 0 && uz_essential_name_len(n) == len;
 }
 
+/*
+ * Where the names of @btf are: its own strings follow one another from
+ * offset @own_off (0 unless it is split BTF: then the base's come first and
+ * are looked up through libbpf). NULL when it has no strings.
+ */
+static const char *own_strings(const struct btf *btf, uint32_t *own_off)
+{
+	const struct btf *base = btf__base_btf(btf);
+	uint32_t off = 0, lo, hi, mid;
+
+	if (base) {
+		/* the first offset past the base's strings, by bisection */
+		lo = 0;
+		hi = UINT32_MAX;
+		if (!btf__str_by_offset(base, 0))
+			return NULL;
+		while (hi - lo > 1) {
+			mid = lo + (hi - lo) / 2;
+			if (btf__str_by_offset(base, mid))
+				lo = mid;
+			else
+				hi = mid;
+		}
+		off = hi;
+	}
+	*own_off = off;
+	return btf__str_by_offset(btf, off);
+}
+
+static inline const char *ref_name(const struct btf *btf, const char *own, uint32_t own_off,
+				   uint32_t off)
+{
+	return own && off >= own_off ? own + (off - own_off) : btf__name_by_offset(btf, off);
+}
+
 int uz_name_index_build(struct uz_name_index *idx, const struct btf *btf,
 			struct uz_name_ref *refs, size_t cnt, struct uz_error *err)
 {
-	uint32_t n = btf__type_cnt(btf), pos, h, id, prev = 0;
+	uint32_t n = btf__type_cnt(btf), pos, h, id, prev = 0, own_off = 0;
 	size_t size = 1024, i, next_sz;
+	const char *own = own_strings(btf, &own_off);
 	uint8_t *block;
 
 	memset(idx, 0, sizeof(*idx));
-	while (size < cnt * 2)
+	/* load at most two thirds: linear probing stays short */
+	while (size < cnt + cnt / 2)
 		size <<= 1;
 	/*
 	 * One block: next[] (an entry per type id, but only those of indexed
@@ -86,51 +123,57 @@ int uz_name_index_build(struct uz_name_index *idx, const struct btf *btf,
 	memset(idx->buckets, 0, size * sizeof(*idx->buckets));
 	/*
 	 * Two passes, each looking a few entries ahead so that the cache
-	 * misses overlap: names to hashes (name_off is reused for the hash,
-	 * id 0 drops an empty name), then hashes into buckets. Only next[]
-	 * entries of indexed ids are ever read; each is set when added.
+	 * misses overlap: names to hashes (the name stays in refs[i].name_off,
+	 * the hash goes to next[id], id 0 drops an empty name), then hashes
+	 * into buckets.
 	 */
 	for (i = 0; i < cnt; i++) {
 		const char *name;
 
 		if (i + 8 < cnt)
-			__builtin_prefetch(btf__name_by_offset(btf, refs[i + 8].name_off));
-		name = btf__name_by_offset(btf, refs[i].name_off);
-		if (refs[i].id >= n || refs[i].id <= prev) {
+			__builtin_prefetch(ref_name(btf, own, own_off, refs[i + 8].name_off));
+		id = refs[i].id;
+		if (id >= n || id <= prev) {
 			uz_name_index_free(idx);
-			return uz_err_set(err, -EINVAL, "name index: type id %u out of order", refs[i].id);
+			return uz_err_set(err, -EINVAL, "name index: type id %u out of order", id);
 		}
-		prev = refs[i].id;
+		prev = id;
+		name = ref_name(btf, own, own_off, refs[i].name_off);
 		if (!name || !*name) {
 			refs[i].id = 0;
 			continue;
 		}
-		refs[i].name_off = hash_name(name, uz_essential_len(name, strlen(name)));
+		idx->next[id] = hash_name(name, uz_essential_len(name, strlen(name)));
 	}
-	for (i = 0; i < cnt; i++) {
-		if (i + 8 < cnt)
-			__builtin_prefetch(&idx->buckets[refs[i + 8].name_off & idx->mask]);
+	/*
+	 * Highest id first, each put at the head of its name's chain: the
+	 * chains then run in increasing id order, as libbpf's scan finds
+	 * candidates. Each next[] entry is read as the hash before it is set.
+	 */
+	for (i = cnt; i-- > 0;) {
+		if (i >= 8 && refs[i - 8].id)
+			__builtin_prefetch(&idx->buckets[idx->next[refs[i - 8].id] & idx->mask]);
 		id = refs[i].id;
-		h = refs[i].name_off;
 		if (!id)
 			continue;
-		idx->next[id] = 0;
+		h = idx->next[id];
 		for (pos = h & idx->mask;; pos = (pos + 1) & idx->mask) {
 			struct uz_name_bucket *b = &idx->buckets[pos];
 			const char *name;
 
 			if (!b->first) {
 				b->hash = h;
-				b->first = b->last = id;
+				b->first = id;
+				idx->next[id] = 0;
 				idx->used++;
 				break;
 			}
 			if (b->hash != h)
 				continue;
-			name = btf__name_by_offset(btf, btf__type_by_id(btf, id)->name_off);
+			name = ref_name(btf, own, own_off, refs[i].name_off);
 			if (same_name(btf, b->first, name, uz_essential_name_len(name))) {
-				idx->next[b->last] = id;
-				b->last = id;
+				idx->next[id] = b->first;
+				b->first = id;
 				break;
 			}
 		}

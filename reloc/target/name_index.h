@@ -10,7 +10,6 @@
 struct uz_name_bucket {
 	uint32_t hash;
 	uint32_t first;   /* first type id with this essential name, 0 = empty */
-	uint32_t last;
 };
 
 struct uz_name_index {

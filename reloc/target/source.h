@@ -44,6 +44,13 @@ struct uz_source {
 	 * error (resolution reports it). */
 	int (*need)(struct uz_target *t, const char *const *names, size_t cnt,
 		    struct uz_error *err);
+	/* Optional: where target type @type_id was read from, for messages:
+	 * "FILE:LINE" of member @member of it, or of the type itself when
+	 * @member < 0 ("FILE" when there is no line). Writes @buf and returns
+	 * true, or false when the source cannot say (NULL: it never can; BTF
+	 * has no such positions, DWARF could give the declaring CU's line). */
+	bool (*describe)(const struct uz_target *t, uint32_t type_id, int member, char *buf,
+			 size_t sz);
 	/* Release t->src_state. */
 	void (*release)(struct uz_target *t);
 };

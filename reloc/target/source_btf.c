@@ -110,29 +110,34 @@ static void *map_sysfs_vmlinux(const char *path, size_t *len)
  * matrix of Debian packages peaked at the size of the largest package plus
  * a quarter before; `btf extract` maps its input the same way). Raw BTF is
  * still read, since its buffer is reused as scratch. The mapping is
- * copy-on-write, as `btf extract`'s: never written back. The file must not be
- * truncated while it is read (a mapped page past the new end faults). NULL
- * when not such a file: the caller reads it.
+ * copy-on-write, as `btf extract`'s: never written back. A mapped page past
+ * a new end would fault (SIGBUS), so the file is mapped only under a read
+ * lease, which holds off truncation until @fd (kept open, closed by the
+ * caller after munmap) goes; without one it is read. NULL when not such a
+ * file or no lease: the caller reads it.
  */
-static void *map_container(const char *path, size_t *len)
+static void *map_container(const char *path, size_t *len, int *fdp)
 {
 	uint8_t head[2];
 	struct stat st;
 	void *p;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 24 ||
+	/* the lease first: the size read under it stays until it goes */
+	if (uz_map_lease(fd) || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 24 ||
 	    pread(fd, head, 2, 0) != 2 || is_raw_btf(head, 24)) {
 		close(fd);
 		return NULL;
 	}
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED) {
+		close(fd);
 		return NULL;
+	}
 	*len = (size_t)st.st_size;
+	*fdp = fd;
 	return p;
 }
 
@@ -143,17 +148,18 @@ static int load_path(const char *path, struct btf **out, struct uz_name_index *i
 	uint8_t *data = NULL;
 	size_t len = 0;
 	void *map = map_sysfs_vmlinux(path, &len);
-	int r;
+	int r, fd = -1;
 
 	if (map) {
 		r = parse_any(path, NULL, map, len, idx, out, info, err);
 		munmap(map, len);
 		return r;
 	}
-	map = map_container(path, &len);
+	map = map_container(path, &len, &fd);
 	if (map) {
 		r = parse_any(path, NULL, map, len, idx, out, info, err);
 		munmap(map, len);
+		close(fd);
 		return r;
 	}
 	r = uz_read_file(path, &data, &len, err);

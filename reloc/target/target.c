@@ -128,6 +128,19 @@ static int running_debug_file(char *path, size_t sz)
 	return -ENOENT;
 }
 
+/* The debug file found for the running kernel must be of its build: the
+ * same release string is no proof (a rebuilt package, another vendor). */
+static int check_running_build(const struct uz_target *t, struct uz_error *err)
+{
+	char rel[UZ_RELEASE_MAX], bid[UZ_BUILD_ID_MAX];
+
+	uz_kinfo_running(rel, bid);
+	if (!bid[0] || !t->prov.build_id[0] || !strcmp(bid, t->prov.build_id))
+		return 0;
+	return uz_err_set(err, -ESTALE, "%s: build id %s, but the running kernel %s has build id %s: the debug vmlinux of another build; install the -dbg package of the running kernel's exact version, or give a target",
+			  t->prov.path, t->prov.build_id, rel, bid);
+}
+
 static int pick_and_open(struct uz_target *t, const struct uz_source_input *in,
 			 unsigned int mask, struct uz_error *err)
 {
@@ -207,12 +220,17 @@ static int load(const char *path, const void *data, size_t len,
 		return uz_err_set(err, -ENOENT, "the running kernel %s has no BTF (%s is missing) and no debug vmlinux at /usr/lib/debug/boot/vmlinux-%s or under /usr/lib/debug/.build-id; install linux-image-%s-dbg or give a target",
 				  rel, UZ_SYSFS_VMLINUX, rel, rel);
 	}
+	/* a FIFO, socket or device is refused before any probe opens it */
+	if (in.path && (r = uz_input_check(in.path, true, err)))
+		return r;
 	r = target_new(name ? name : in.path ? in.path : "<memory>", &t, err);
 	if (r)
 		return r;
 	if (in.path)
 		r = uz_target_set_prov(t, &t->prov.path, in.path);
 	r = r ?: pick_and_open(t, &in, mask, err);
+	if (!r && in.path == dbg)
+		r = check_running_build(t, err);
 	if (r) {
 		uz_target_free(t);
 		return r;
@@ -245,6 +263,19 @@ int uz_target_need(const struct uz_target *t, const char *const *names, size_t c
 	if (!t->src || !t->src->need)
 		return 0;
 	return t->src->need((struct uz_target *)t, names, cnt, err);
+}
+
+bool uz_target_describe(const struct uz_target *t, uint32_t type_id, int member, char *buf,
+			size_t sz)
+{
+	if (sz)
+		buf[0] = 0;
+	if (!t || !t->src || !t->src->describe || !type_id || !sz)
+		return false;
+	if (t->src->describe(t, type_id, member, buf, sz) && buf[0])
+		return true;
+	buf[0] = 0;
+	return false;
 }
 
 int uz_target_need_types(struct uz_target *t, const char *const *names, size_t cnt,

@@ -26,4 +26,10 @@ struct uz_target {
 int uz_target_need(const struct uz_target *t, const char *const *names, size_t cnt,
 		   struct uz_error *err);
 
+/* Where the source read target type @type_id (member @member, -1: the type)
+ * from, "FILE:LINE" or "FILE", for messages; false (and "") when it cannot
+ * say. See uz_source.describe. */
+bool uz_target_describe(const struct uz_target *t, uint32_t type_id, int member, char *buf,
+			size_t sz);
+
 #endif

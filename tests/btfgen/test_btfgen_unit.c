@@ -6,10 +6,14 @@
  * full target; the archive round trip and its bad inputs (corrupt index,
  * truncated or changed payload, two entries for one kernel); the CLI's
  * note for an object without CO-RE relocations, --strict, and nothing
- * written when one kernel fails.
+ * written when one kernel fails; relocations through type-tagged pointers
+ * (tests/btfgen/tagged against tests/targets/t_tag): the same results from
+ * the minimized BTF, every tag chain kept or cut at a pointer, and against
+ * bpftool's min_core_btf where it accepts the input.
  */
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "bg_test.h"
@@ -277,6 +281,41 @@ static void test_archive_roundtrip(void **state)
 
 /* A big-endian kernel in a little-endian archive: the entry is read in the
  * kernel's byte order, and the bytes for libbpf are big-endian. */
+/*
+ * The running kernel's release alone does not pick an entry of another
+ * build: an archive entry for this release whose build id differs from the
+ * running kernel's (read from /sys/kernel/notes) is refused, naming both
+ * build ids, not used with offsets that may be another build's.
+ */
+static void test_archive_other_build(void **state)
+{
+	struct uz_object *o[NOBJ];
+	struct uz_archive *ar = NULL;
+	struct uz_error err = { 0 };
+	struct utsname u;
+	struct ar a;
+	size_t idx = 99;
+
+	(void)state;
+	assert_int_equal(uname(&u), 0);
+	if (access("/sys/kernel/notes", R_OK))
+		fail_msg("/sys/kernel/notes is not readable: the running kernel's build id is needed");
+	open_objs(o);
+	a = make_archive(o, NOBJ, "aa", u.release);
+	assert_int_equal(uz_archive_open_mem(a.data, a.len, &ar, &err), 0);
+	assert_int_equal(uz_archive_find(ar, NULL, NULL, &idx, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "is of another build (build id bb; the running kernel's is "));
+	assert_non_null(strstr(err.msg, u.release));
+	assert_int_equal(idx, 99);
+	/* named explicitly, the release is the caller's choice */
+	assert_int_equal(uz_archive_find(ar, u.release, NULL, &idx, &err), 0);
+	assert_int_equal(idx, 1);
+	uz_archive_free(ar);
+	free(a.data);
+	for (idx = 0; idx < NOBJ; idx++)
+		uz_object_free(o[idx]);
+}
+
 static void test_archive_big_endian(void **state)
 {
 	struct uz_object *o[NOBJ];
@@ -495,6 +534,211 @@ static void test_cli_dump_extract(void **state)
 	bg_sh(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* ---- type tags ------------------------------------------------------------ */
+
+#define CHAIN_MAX 16
+
+/* The chain of member type @id: "ptr", "type_tag:user", "const",
+ * "typedef:NAME", "array[4]" down to the base ("int:char", "struct:NAME",
+ * "void"), one token per type. Returns the token count. */
+static size_t chain(const struct btf *b, uint32_t id, char tok[CHAIN_MAX][64])
+{
+	size_t n = 0;
+
+	while (n < CHAIN_MAX) {
+		const struct btf_type *t = id ? btf__type_by_id(b, id) : NULL;
+		const char *name = t ? btf__name_by_offset(b, t->name_off) : "";
+
+		if (!t) {
+			snprintf(tok[n++], 64, "void");
+			return n;
+		}
+		switch (btf_kind(t)) {
+		case BTF_KIND_PTR: snprintf(tok[n++], 64, "ptr"); break;
+		case BTF_KIND_CONST: snprintf(tok[n++], 64, "const"); break;
+		case BTF_KIND_VOLATILE: snprintf(tok[n++], 64, "volatile"); break;
+		case BTF_KIND_RESTRICT: snprintf(tok[n++], 64, "restrict"); break;
+		case BTF_KIND_TYPE_TAG: snprintf(tok[n++], 64, "type_tag:%s", name); break;
+		case BTF_KIND_TYPEDEF: snprintf(tok[n++], 64, "typedef:%s", name); break;
+		case BTF_KIND_ARRAY:
+			snprintf(tok[n++], 64, "array[%u]", btf_array(t)->nelems);
+			id = btf_array(t)->type;
+			continue;
+		case BTF_KIND_INT: snprintf(tok[n++], 64, "int:%s", name); return n;
+		case BTF_KIND_STRUCT: snprintf(tok[n++], 64, "struct:%s", name); return n;
+		case BTF_KIND_UNION: snprintf(tok[n++], 64, "union:%s", name); return n;
+		case BTF_KIND_FWD: snprintf(tok[n++], 64, "fwd:%s", name); return n;
+		default: snprintf(tok[n++], 64, "kind%u:%s", btf_kind(t), name); return n;
+		}
+		id = t->type;
+	}
+	fail_msg("type chain longer than %d", CHAIN_MAX);
+	return n;
+}
+
+static void chain_str(char tok[CHAIN_MAX][64], size_t n, char *buf, size_t sz)
+{
+	size_t i, o = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < n && o < sz; i++)
+		o += (size_t)snprintf(buf + o, sz - o, "%s%s", i ? ">" : "", tok[i]);
+}
+
+/*
+ * Every member the minimized BTF @min kept, and every typedef, has the type
+ * chain it has in @full, or the same chain cut right after a pointer (a
+ * pointee nothing reaches is void). Returns the number of TYPE_TAGs that
+ * the kept chains hold; @want_chain, when set, is "STRUCT.MEMBER=CHAIN" that
+ * must be among them.
+ */
+static size_t check_chains(const struct btf *full, const struct btf *min, const char *const *want,
+			   size_t want_cnt)
+{
+	char a[CHAIN_MAX][64], b[CHAIN_MAX][64], sa[1024], sb[1024], key[1200];
+	size_t tags = 0, found = 0, i, k, na, nb, w;
+	uint32_t id;
+
+	for (id = 1; id < btf__type_cnt(min); id++) {
+		const struct btf_type *t = btf__type_by_id(min, id);
+		const char *name = btf__name_by_offset(min, t->name_off);
+		int fid;
+
+		tags += btf_is_type_tag(t);
+		if (!btf_is_struct(t) && !btf_is_typedef(t))
+			continue;
+		fid = btf__find_by_name_kind(full, name, btf_kind(t));
+		assert_true(fid > 0);
+		for (i = 0; i < (btf_is_struct(t) ? btf_vlen(t) : 1u); i++) {
+			const struct btf_type *ft = btf__type_by_id(full, (uint32_t)fid);
+			const char *mname = btf_is_struct(t) ?
+				btf__name_by_offset(min, btf_members(t)[i].name_off) : "";
+			uint32_t mt = btf_is_struct(t) ? btf_members(t)[i].type : t->type, fmt = 0;
+
+			if (btf_is_struct(t)) {
+				for (k = 0; k < btf_vlen(ft); k++)
+					if (!strcmp(btf__name_by_offset(full, btf_members(ft)[k].name_off), mname))
+						fmt = btf_members(ft)[k].type;
+				assert_true(fmt > 0);
+			} else {
+				fmt = ft->type;
+			}
+			na = chain(full, fmt, a);
+			nb = chain(min, mt, b);
+			chain_str(a, na, sa, sizeof(sa));
+			chain_str(b, nb, sb, sizeof(sb));
+			for (k = 0; k < na && k < nb && !strcmp(a[k], b[k]); k++)
+				;
+			if (!(k == na && k == nb) &&
+			    !(k > 0 && k + 1 == nb && !strcmp(b[k], "void") && !strcmp(b[k - 1], "ptr")))
+				fail_msg("%s.%s: '%s' in the full BTF, '%s' minimized: neither the same chain nor cut at a pointer",
+					 name, mname, sa, sb);
+			snprintf(key, sizeof(key), "%s.%s=%s", name, mname, sb);
+			for (w = 0; w < want_cnt; w++)
+				found += !strcmp(want[w], key);
+		}
+	}
+	assert_int_equal(found, want_cnt);
+	return tags;
+}
+
+/* Relocations through type-tagged pointers: btfgen from the CLI (-o and
+ * --archive), the same record by record, chains kept or cut at a pointer,
+ * and bpftool's min_core_btf of the same inputs where it takes them. */
+static void test_type_tags(void **state)
+{
+	static const char *const keep[] = {
+		"uzt_msg.msg_iov=ptr>type_tag:user>struct:uzt_iovec",
+		"uzt_msg.msg_name=ptr>type_tag:user>const>int:char",
+		"uzt_msg.argv=array[4]>ptr>type_tag:user>int:char",
+		"uzt_msg.next=ptr>type_tag:rcu>struct:uzt_msg",
+		"uzt_msg.pp=ptr>type_tag:user>ptr>type_tag:user>int:int",
+		"uzt_iovec.iov_base=ptr>type_tag:user>void",
+		"uzt_uptr_t.=ptr>type_tag:user>const>int:char",
+	};
+	static const char *const cut[] = {
+		"uzt_msg.msg_iov=ptr>void", "uzt_msg.argv=array[4]>ptr>void", "uzt_msg.pp=ptr>void",
+	};
+	static char out[16384];
+	const char *cli = getenv("UZ_CLI_PATH");
+	const char *objs[2] = { "tests/btfgen/tagged.o", "tests/btfgen/tagged_fields.o" };
+	const size_t nrec[2] = { 22, 13 };
+	char dir[] = "/tmp/uzbg-tag.XXXXXX", p[800], q[800], tgt[1024], obj[1024];
+	struct uz_target *full;
+	size_t i, tags, full_tags = 0;
+	uint32_t id;
+
+	(void)state;
+	/* bpath() reuses its buffers: keep copies */
+	snprintf(tgt, sizeof(tgt), "%s", bpath("tests/targets/t_tag.o"));
+	full = load(tgt);
+	assert_non_null(cli);
+	assert_non_null(mkdtemp(dir));
+	for (id = 1; id < uz_target_type_cnt(full); id++)
+		full_tags += btf_is_type_tag(btf__type_by_id(uz_target_btf(full), id));
+	assert_int_equal(full_tags, 7); /* as clang-19 emits t_tag.c */
+	for (i = 0; i < 2; i++) {
+		struct uz_object *o = NULL;
+		struct uz_error err = { 0 };
+		struct uz_target *min, *ent, *theirs;
+		struct btf *mb;
+		struct stat st_mine, st_theirs;
+		int rc;
+
+		snprintf(obj, sizeof(obj), "%s", bpath(objs[i]));
+		assert_int_equal(uz_object_open(obj, NULL, &o, &err), 0);
+		assert_int_equal(bg_sh(out, sizeof(out), "rm -rf %s/o && %s btfgen %s --targets %s -o %s/o --strict --quiet && %s btfgen %s --targets %s --archive %s/a.uzar --strict --quiet",
+				       dir, cli, obj, tgt, dir, cli, obj, tgt, dir), 0);
+		snprintf(p, sizeof(p), "%s/o/t_tag.o.btf", dir);
+		min = load(p);
+		assert_int_equal(bg_same(o, full, min, false), nrec[i]);
+		snprintf(q, sizeof(q), "%s/a.uzar", dir);
+		{
+			UZ_OPTS_INIT(uz_target_opts, to, .kernel_release = "t_tag.o");
+
+			if (uz_target_load(q, &to, &ent, &err))
+				fail_msg("%s", err.msg);
+		}
+		assert_int_equal(bg_same(o, full, ent, true), nrec[i]);
+		mb = btf__parse(p, NULL);
+		assert_non_null(mb);
+		tags = check_chains(uz_target_btf(full), mb, i ? cut : keep,
+				    i ? sizeof(cut) / sizeof(cut[0]) : sizeof(keep) / sizeof(keep[0]));
+		print_message("%s: %zu records the same from %s (%u types, %zu type tags kept)\n",
+			      objs[i], nrec[i], p, btf__type_cnt(mb) - 1, tags);
+		/* with type relations every tag of the target stays (they reach
+		 * all its pointers); with field relocations alone every tagged
+		 * pointer is a void * */
+		assert_int_equal(tags, i ? 0 : full_tags);
+		btf__free(mb);
+
+		/* bpftool's minimizer on the same inputs */
+		snprintf(q, sizeof(q), "%s/bpftool.btf", dir);
+		unlink(q);
+		rc = bg_sh(out, sizeof(out), "bpftool gen min_core_btf %s %s %s", tgt, q, obj);
+		if (rc) {
+			/* bpftool 7.1 refuses what it cannot walk: say so, and it
+			 * must be the tag (anything else is a different input) */
+			print_message("%s: bpftool gen min_core_btf fails (%d): %s", objs[i], rc, out);
+			assert_non_null(strstr(out, "type_tag"));
+		} else {
+			theirs = load(q);
+			assert_int_equal(bg_same(o, full, theirs, false), nrec[i]);
+			assert_int_equal(stat(p, &st_mine), 0);
+			assert_int_equal(stat(q, &st_theirs), 0);
+			print_message("%s: userize %lld bytes, bpftool %lld bytes, same results\n", objs[i],
+				      (long long)st_mine.st_size, (long long)st_theirs.st_size);
+			assert_true(st_mine.st_size <= st_theirs.st_size);
+			uz_target_free(theirs);
+		}
+		uz_target_free(ent);
+		uz_target_free(min);
+		uz_object_free(o);
+	}
+	uz_target_free(full);
+	bg_sh(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,10 +746,12 @@ int main(void)
 		cmocka_unit_test(test_ambiguity_kept),
 		cmocka_unit_test(test_split_btf),
 		cmocka_unit_test(test_archive_roundtrip),
+		cmocka_unit_test(test_archive_other_build),
 		cmocka_unit_test(test_archive_big_endian),
 		cmocka_unit_test(test_archive_bad_input),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_cli_dump_extract),
+		cmocka_unit_test(test_type_tags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,12 +25,12 @@
 
 /*
  * 1 if the kernel's struct inode has member @name, 0 if not, -1 unknown;
- * read by libbpf from the types the object is relocated against (c->target,
- * else the running kernel's BTF).
+ * read by libbpf from the types the object is relocated against
+ * (uzc_btf(): the archive entry in use, c->target, or the kernel's BTF).
  */
 static int inode_has_member(const struct uzc *c, const char *name)
 {
-	struct btf *btf = c->target ? btf__parse(c->target, NULL) : btf__load_vmlinux_btf();
+	struct btf *btf = uzc_btf(c);
 	const struct btf_member *m;
 	const struct btf_type *t;
 	int id, i, ret = -1;
@@ -63,7 +63,8 @@ void check_fallback(struct uzc *c)
 	__u32 zero = 0;
 
 	if (direct < 0) {
-		uzc_fail(c, "cannot read struct inode from this kernel's BTF");
+		uzc_fail(c, "cannot read struct inode from %s", c->types ? "the archive entry's BTF" :
+			 c->target ? c->target : "this kernel's BTF");
 		return;
 	}
 	if (!uzc_start(c, &r, "fallback"))

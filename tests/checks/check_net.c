@@ -199,13 +199,13 @@ out:
 
 /*
  * SKB_DROP_REASON_NO_SOCKET as the kernel defines it, read by libbpf from
- * the same types the sample is relocated against (c->target, else the
- * running kernel's BTF); -1 when the kernel has no such enumerator (before
+ * the same types the sample is relocated against (uzc_btf(): the archive
+ * entry in use, c->target, or the kernel's BTF); -1 when the kernel has no such enumerator (before
  * 5.17), -2 when those types cannot be read.
  */
 static long kernel_no_socket_reason(struct uzc *c)
 {
-	struct btf *btf = c->target ? btf__parse(c->target, NULL) : btf__load_vmlinux_btf();
+	struct btf *btf = uzc_btf(c);
 	const struct btf_enum *e;
 	const struct btf_type *t;
 	long val = -1;
@@ -237,7 +237,8 @@ void check_dropmon(struct uzc *c)
 	int fd;
 
 	if (reason == -2) {
-		uzc_fail(c, "libbpf cannot read %s", c->target ? c->target : "this kernel's BTF");
+		uzc_fail(c, "libbpf cannot read %s", c->types ? "the archive entry's BTF" :
+			 c->target ? c->target : "this kernel's BTF");
 		return;
 	}
 	/*

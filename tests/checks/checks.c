@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+
 void check_proctop(struct uzc *c);
 void check_writesize(struct uzc *c);
 void check_lo_filter(struct uzc *c);
@@ -221,6 +223,13 @@ bool uzc_start(struct uzc *c, struct uz_runner *r, const char *name)
 		return false;
 	}
 	return true;
+}
+
+struct btf *uzc_btf(const struct uzc *c)
+{
+	if (c->types)
+		return btf__new(c->types, (__u32)c->types_len);
+	return c->target ? btf__parse(c->target, NULL) : btf__load_vmlinux_btf();
 }
 
 uint64_t uzc_now_ns(void)

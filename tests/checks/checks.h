@@ -13,6 +13,7 @@
 #define UZ_TESTS_CHECKS_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,11 @@ struct uzc {
 	FILE *log;		/* every comparison and diagnostic */
 	const char *objpath;	/* ':'-separated dirs searched for <sample>.o */
 	const char *target;	/* BTF to relocate against; NULL: running kernel */
+	const void *types;	/* raw BTF the checks read their expectations
+				 * from, when the relocation uses an archive
+				 * entry (its rebuilt BTF); NULL: c->target or
+				 * the running kernel's BTF */
+	size_t types_len;
 	const char *perturb;	/* check whose expectations are deliberately
 				 * wrong (harness self-test), or NULL */
 	bool offsets;		/* print UZ-OFFSET lines for each started object */
@@ -73,6 +79,13 @@ bool uzc_streq(struct uzc *c, const char *what, const char *got, const char *wan
 
 /* Start sample @name (relocate, load, attach); false (and a failure) on error. */
 bool uzc_start(struct uzc *c, struct uz_runner *r, const char *name);
+
+/*
+ * The kernel types the sample is relocated against, for libbpf to read the
+ * checks' expectations from: c->types, else c->target, else the running
+ * kernel's BTF. NULL when unreadable; btf__free() it.
+ */
+struct btf *uzc_btf(const struct uzc *c);
 
 /* Helpers shared by checks. */
 uint64_t uzc_now_ns(void);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "dw_test.h"
+#include "target/dwarf/dwarf.h"
 
 const char *dw_vmlinux(const char *release, char *buf, size_t sz)
 {
@@ -300,4 +301,59 @@ void dw_compare_layouts(const struct btf *ref, const struct btf *got, const char
 			free(b[k]);
 	}
 	c->sign_unknown = sa.unknown;
+}
+
+size_t dw_compare_index(const char *path, bool fast)
+{
+	struct uz_dw_file f;
+	struct uz_dw_index a = { 0 }, b = { 0 };
+	struct uz_error err = { 0 };
+	size_t bad = 0, n = 0;
+	uint32_t i;
+	int r;
+
+	if (uz_dw_file_open(&f, path, path, NULL, 0, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		fail();
+	}
+	r = uz_dw_scan(&a, &f, &err);
+	if (r < 0)
+		fprintf(stderr, "%s\n", err.msg);
+	assert_true(r >= 0);
+	assert_int_equal(r, fast ? 0 : 1);
+	uz_dw_index_free(&a);
+	assert_int_equal(uz_dw_index_build(&a, &f, &err), 0);
+	assert_int_equal(uz_dw_index_build_libdw(&b, &f, &err), 0);
+	assert_int_equal(a.used, b.used);
+	assert_int_equal(a.off_cnt, b.off_cnt);
+	for (i = 0; i <= b.mask; i++) {
+		const struct uz_dw_name *e = &b.names[i], *x;
+		uint32_t p, q;
+
+		if (!e->hash)
+			continue;
+		n++;
+		x = uz_dw_index_find(&a, e->name, strlen(e->name));
+		if (!x || x->has_struct != e->has_struct || x->has_union != e->has_union ||
+		    x->struct_size != e->struct_size || x->union_size != e->union_size) {
+			fprintf(stderr, "%s: %s indexed differently\n", path, e->name);
+			bad++;
+			continue;
+		}
+		for (p = e->first, q = x->first; p && q; p = b.offs[p - 1].next, q = a.offs[q - 1].next)
+			if (b.offs[p - 1].off != a.offs[q - 1].off)
+				break;
+		if (p || q) {
+			fprintf(stderr, "%s: the definitions of %s differ\n", path, e->name);
+			bad++;
+		}
+	}
+	printf("%s: index of %zu names, %u definitions, the same both ways (fast path %s): %zu differences\n",
+	       path, n, b.off_cnt, fast ? "used" : "not used", bad);
+	assert_int_equal(bad, 0);
+	n = b.off_cnt;
+	uz_dw_index_free(&a);
+	uz_dw_index_free(&b);
+	uz_dw_file_close(&f);
+	return n;
 }

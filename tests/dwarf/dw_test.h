@@ -42,4 +42,12 @@ struct dw_layout_cmp {
 void dw_compare_layouts(const struct btf *ref, const struct btf *got, const char *const *names,
 			size_t cnt, struct dw_layout_cmp *c);
 
+/*
+ * Index @path both ways, straight from the section bytes (scan.c) and
+ * through libdw (index.c): the same names, flags, sizes and DIE offsets,
+ * in the same order. @fast: the byte reader must handle the whole file
+ * itself (no fallback to libdw). Returns the definitions indexed.
+ */
+size_t dw_compare_index(const char *path, bool fast);
+
 #endif

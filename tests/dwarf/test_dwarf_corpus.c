@@ -9,19 +9,29 @@
  *       commonly traced structs are the same in both.
  *   test_dwarf_corpus pahole RELEASE  no BTF: the same against the BTF
  *       that pahole -J made of the same file (the dwarf_fetch fixture).
+ *   Both also build the name index of the file both ways (section bytes,
+ *       libdw) and require the same result.
  *   test_dwarf_corpus matrix RELEASE  one `userize matrix` run over the
  *       samples with the DWARF-only vmlinux, pahole's BTF of it and an amd64
  *       kernel's BTF mixed: the DWARF column equals pahole's.
  *   test_dwarf_corpus stripped RELEASE  the fixture's stripped copy of the
  *       vmlinux (no BTF, no DWARF): the one message naming both.
+ *   test_dwarf_corpus running RELEASE  the vmlinux as the running kernel's
+ *       debug file in a private mount namespace (root): used when the build
+ *       ids agree, refused naming both when they do not.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "dw_test.h"
@@ -258,14 +268,184 @@ static void test_stripped(void **state)
 	assert_string_equal(err.msg, msg);
 }
 
+/*
+ * In a child, in a private mount namespace: a tmpfs over /usr/lib/debug
+ * with @vm bound at boot/vmlinux-$(uname -r), where the lookup of the
+ * running kernel's debug file looks; with @notes, that file's own ELF
+ * notes bound over /sys/kernel/notes (the running kernel's build id as the
+ * lookup reads it). Then the running kernel is loaded from DWARF only:
+ * the provenance and task_struct's size go to @out as "PATH BUILDID SIZE",
+ * or the error message.
+ */
+static void running_child(const char *vm, const char *notes, int out)
+{
+	struct uz_target_opts o = { .sz = sizeof(o), .sources = UZ_SOURCE_DWARF };
+	const char *name = "task_struct";
+	struct uz_error err = { 0 };
+	struct uz_target *t = NULL;
+	char path[512], line[1200];
+	struct utsname u;
+	int fd, id;
+
+	if (uname(&u) || unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", "/usr/lib/debug", "tmpfs", 0, NULL) ||
+	    mkdir("/usr/lib/debug/boot", 0755))
+		_exit(10);
+	snprintf(path, sizeof(path), "/usr/lib/debug/boot/vmlinux-%s", u.release);
+	fd = open(path, O_CREAT | O_WRONLY, 0644);
+	if (fd < 0 || close(fd) || mount(vm, path, NULL, MS_BIND, NULL))
+		_exit(11);
+	if (notes && mount(notes, "/sys/kernel/notes", NULL, MS_BIND, NULL))
+		_exit(12);
+	if (uz_target_load(NULL, &o, &t, &err)) {
+		snprintf(line, sizeof(line), "error: %s", err.msg);
+	} else if (uz_target_need_types(t, &name, 1, &err)) {
+		snprintf(line, sizeof(line), "need: %s", err.msg);
+	} else {
+		id = btf__find_by_name_kind(uz_target_btf(t), "task_struct", BTF_KIND_STRUCT);
+		snprintf(line, sizeof(line), "%s %s %s %u", uz_target_provenance(t)->path,
+			 uz_target_provenance(t)->build_id,
+			 uz_source_kind_name(uz_target_provenance(t)->source),
+			 id > 0 ? btf__type_by_id(uz_target_btf(t), (uint32_t)id)->size : 0);
+	}
+	if (write(out, line, strlen(line)) < 0)
+		_exit(13);
+	_exit(0);
+}
+
+/* The GNU build id note of a raw notes file (native byte order), as hex. */
+static void notes_build_id(const char *path, char *out, size_t sz)
+{
+	uint8_t buf[4096];
+	size_t off = 0, n;
+	int fd = open(path, O_RDONLY);
+	ssize_t r;
+
+	out[0] = 0;
+	assert_true(fd >= 0);
+	r = read(fd, buf, sizeof(buf));
+	close(fd);
+	assert_true(r > 0);
+	n = (size_t)r;
+	while (off + 12 <= n) {
+		uint32_t nsz, dsz, type;
+		size_t i, name_off = off + 12, desc_off;
+
+		memcpy(&nsz, buf + off, 4);
+		memcpy(&dsz, buf + off + 4, 4);
+		memcpy(&type, buf + off + 8, 4);
+		desc_off = name_off + ((nsz + 3) & ~3u);
+		if (desc_off + dsz > n)
+			return;
+		if (type == 3 && nsz == 4 && !memcmp(buf + name_off, "GNU", 4) && dsz * 2 < sz) {
+			for (i = 0; i < dsz; i++)
+				snprintf(out + 2 * i, 3, "%02x", buf[desc_off + i]);
+			return;
+		}
+		off = desc_off + ((dsz + 3) & ~3u);
+	}
+}
+
+static void run_running(const char *vm, const char *notes, char *got, size_t sz)
+{
+	int fd[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(fd[0]);
+		running_child(vm, notes, fd[1]);
+	}
+	close(fd[1]);
+	n = read(fd[0], got, sz - 1);
+	got[n > 0 ? n : 0] = 0;
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		fprintf(stderr, "child: status 0x%x (10-13: namespace setup failed)\n", st);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/*
+ * The running kernel's debug vmlinux, found where the lookup looks
+ * (/usr/lib/debug/boot/vmlinux-RELEASE) in a private mount namespace: a
+ * real debug vmlinux of another release put there is used when the
+ * running kernel's build id (its notes, bound over /sys/kernel/notes from
+ * the same file) is the file's; with this machine's real notes (another
+ * build) it is refused with the message naming both build ids.
+ */
+static void test_running(void **state)
+{
+	char vm[512], notes[600], cmd[1400], got[2048], want[2048], path[512];
+	char rel[65], bid_run[128] = "", bid_file[128] = "";
+	const struct btf *b;
+	struct uz_target *ref;
+	struct utsname u;
+	FILE *f;
+	int id;
+
+	(void)state;
+	assert_int_equal(geteuid(), 0); /* the corpus tier runs as root here */
+	assert_int_equal(uname(&u), 0);
+	snprintf(rel, sizeof(rel), "%s", u.release);
+	snprintf(path, sizeof(path), "/usr/lib/debug/boot/vmlinux-%s", rel);
+	dw_vmlinux(release, vm, sizeof(vm));
+	snprintf(notes, sizeof(notes), "/tmp/uz-running-notes.%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "objcopy -O binary --only-section=.notes %s %s", vm, notes);
+	assert_int_equal(system(cmd), 0);
+	/* build ids by readelf, the independent reader */
+	snprintf(cmd, sizeof(cmd), "readelf -n %s | awk '/Build ID/ {print $3; exit}'", vm);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(bid_file, sizeof(bid_file), f));
+	pclose(f);
+	bid_file[strcspn(bid_file, "\n")] = 0;
+	notes_build_id("/sys/kernel/notes", bid_run, sizeof(bid_run));
+	assert_true(strlen(bid_file) == 40);
+	assert_true(strlen(bid_run) == 40);
+	assert_string_not_equal(bid_file, bid_run);
+	ref = dw_load(vm, UZ_SOURCE_BTF, NULL, 0);
+	b = uz_target_btf(ref);
+	id = btf__find_by_name_kind(b, "task_struct", BTF_KIND_STRUCT);
+	assert_true(id > 0);
+
+	run_running(vm, notes, got, sizeof(got));
+	snprintf(want, sizeof(want), "%s %s dwarf %u", path, bid_file,
+		 btf__type_by_id(b, (uint32_t)id)->size);
+	printf("running kernel, matching build id: %s\n", got);
+	assert_string_equal(got, want);
+
+	run_running(vm, NULL, got, sizeof(got));
+	snprintf(want, sizeof(want), "error: %s: build id %s, but the running kernel %s has build id %s: the debug vmlinux of another build; install the -dbg package of the running kernel's exact version, or give a target",
+		 path, bid_file, rel, bid_run);
+	printf("running kernel, another build: %s\n", got);
+	assert_string_equal(got, want);
+	unlink(notes);
+	uz_target_free(ref);
+}
+
+/* The fast index reader on the whole file: what libdw's walk gives. */
+static void test_index(void **state)
+{
+	char vm[512];
+
+	(void)state;
+	assert_true(dw_compare_index(dw_vmlinux(release, vm, sizeof(vm)), true) > 100000);
+}
+
 int main(int argc, char **argv)
 {
-	const struct CMUnitTest dwarf[] = { cmocka_unit_test(test_dwarf) };
+	const struct CMUnitTest dwarf[] = { cmocka_unit_test(test_dwarf), cmocka_unit_test(test_index) };
 	const struct CMUnitTest matrix[] = { cmocka_unit_test(test_matrix) };
 	const struct CMUnitTest stripped[] = { cmocka_unit_test(test_stripped) };
+	const struct CMUnitTest running[] = { cmocka_unit_test(test_running) };
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: %s two|pahole|matrix|stripped RELEASE\n", argv[0]);
+		fprintf(stderr, "usage: %s two|pahole|matrix|stripped|running RELEASE\n", argv[0]);
 		return 2;
 	}
 	mode = argv[1];
@@ -276,6 +456,8 @@ int main(int argc, char **argv)
 		return cmocka_run_group_tests(matrix, NULL, NULL);
 	if (!strcmp(mode, "stripped"))
 		return cmocka_run_group_tests(stripped, NULL, NULL);
+	if (!strcmp(mode, "running"))
+		return cmocka_run_group_tests(running, NULL, NULL);
 	fprintf(stderr, "%s: unknown mode '%s'\n", argv[0], mode);
 	return 2;
 }

@@ -9,7 +9,11 @@
  * records from both, including the ambiguity of a twice-defined struct.
  * Bad input, each with its exact message: stripped, truncated, a type
  * reference to nowhere, a typedef that is its own type, a struct that
- * holds itself by value (the last three patched into gcc's real DWARF).
+ * holds itself by value (the last three patched into gcc's real DWARF);
+ * a file cut short while mapped (SIGBUS; the CLI's handler makes it a
+ * message); a relocatable object. tests/dwarf/src/bits.c cross-compiled
+ * for s390x and i686 as DWARF 2 and 4 (legacy DW_AT_bit_offset, both byte
+ * orders) against pahole's BTF of it.
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -18,13 +22,17 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "cli.h"
 #include "dw_test.h"
 
 static char dir[256];
@@ -81,7 +89,7 @@ static int teardown(void **state)
 
 static const char *const structs[] = {
 	"uzt_bits", "uzt_ubits", "uzt_all", "uzt_node", "uzt_dup", "uzt_inner", "uzt_outer",
-	"uzt_self",
+	"uzt_self", "uzt_local", "uzt_local_u",
 };
 static const char *const enums[] = {
 	"uzt_e1", "uzt_e2", "uzt_e4", "uzt_e4u", "uzt_e8", "uzt_e8s",
@@ -192,6 +200,8 @@ static void check_variant(const char *variant)
 		      sizeof(cb), 0);
 		assert_string_equal(ca, cb);
 	}
+	/* The index from the section bytes (compressed ones as libdw decompressed them). */
+	assert_true(dw_compare_index(prog, true) > 20);
 	/* The same records from DWARF as from pahole's BTF. */
 	dw_compare_object(dw_build_file("tests/dwarf/dup.o", obj, sizeof(obj)), ref, dw, &c);
 	assert_int_equal(c.mismatches, 0);
@@ -519,6 +529,197 @@ static void test_bad_references(void **state)
 	free(d);
 }
 
+/* @d and the DIEs below it with attribute @at. */
+static size_t count_tree(Dwarf_Die *d, unsigned int at, int depth)
+{
+	size_t n = dwarf_hasattr(d, at) != 0;
+	Dwarf_Die ch;
+
+	assert_true(depth < 32);
+	if (dwarf_child(d, &ch) == 0) {
+		do
+			n += count_tree(&ch, at, depth + 1);
+		while (dwarf_siblingof(&ch, &ch) == 0);
+	}
+	return n;
+}
+
+/* DIEs of @path with attribute @at. */
+static size_t count_attr(const char *path, unsigned int at)
+{
+	Dwarf_Off off = 0, next;
+	size_t hs, n = 0;
+	int fd = open(path, O_RDONLY);
+	Dwarf *dw = dwarf_begin(fd, DWARF_C_READ);
+
+	assert_non_null(dw);
+	while (dwarf_nextcu(dw, off, &next, &hs, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		assert_non_null(dwarf_offdie(dw, off + hs, &cu));
+		n += count_tree(&cu, at, 0);
+		off = next;
+	}
+	dwarf_end(dw);
+	close(fd);
+	return n;
+}
+
+/*
+ * The legacy DW_AT_bit_offset, big- and little-endian: tests/dwarf/src/bits.c
+ * cross-compiled (linked: libdw applies no relocations) as DWARF 2 and 4,
+ * where gcc 12 still numbers bits from the most significant end; every
+ * member's bit offset, bitfield size, type size and sign from DWARF must
+ * equal those in the BTF pahole makes of the same file.
+ */
+static void test_legacy_bits(void **state)
+{
+	static const char *const cc[] = { "s390x-linux-gnu-gcc", "i686-linux-gnu-gcc" };
+	static const char *const flags[] = { "-gdwarf-4", "-gdwarf-2 -gstrict-dwarf" };
+	static const char *const names[] = { "uzt_lbits", "uzt_lubits", "uzt_lnest" };
+	const char *src = getenv("UZ_SRC");
+	char elf[300], btf[310], cmd[2048];
+	size_t i, k;
+
+	(void)state;
+	assert_non_null(src);
+	for (i = 0; i < 2; i++) {
+		for (k = 0; k < 2; k++) {
+			struct dw_layout_cmp lc = { 0 };
+			struct uz_target *ref, *dw;
+			size_t legacy;
+
+			snprintf(elf, sizeof(elf), "%s/bits-%zu-%zu", dir, i, k);
+			snprintf(btf, sizeof(btf), "%s.btf", elf);
+			snprintf(cmd, sizeof(cmd), "%s -g %s -O0 -nostdlib -shared -o %s %s/tests/dwarf/src/bits.c",
+				 cc[i], flags[k], elf, src);
+			run(cmd);
+			snprintf(cmd, sizeof(cmd), "pahole -J --btf_encode_detached=%s %s >/dev/null 2>&1",
+				 btf, elf);
+			run(cmd);
+			legacy = count_attr(elf, DW_AT_bit_offset);
+			assert_true(legacy >= 20); /* the legacy attribute, not data_bit_offset */
+			assert_int_equal(count_attr(elf, DW_AT_data_bit_offset), 0);
+			ref = dw_load(btf, UZ_SOURCE_BTF, NULL, 0);
+			dw = dw_load(elf, UZ_SOURCE_DWARF, names, 3);
+			assert_int_equal(uz_target_provenance(dw)->big_endian, i == 0);
+			assert_int_equal(uz_target_provenance(dw)->pointer_size, i == 0 ? 8 : 4);
+			dw_compare_layouts(uz_target_btf(ref), uz_target_btf(dw), names, 3, &lc);
+			printf("%s %s: %zu DW_AT_bit_offset, structs %zu, members %zu, mismatches %zu\n",
+			       cc[i], flags[k], legacy, lc.structs, lc.members, lc.mismatches);
+			assert_int_equal(lc.structs, 3);
+			assert_int_equal(lc.members, 24); /* 15 + 4 + 5 */
+			assert_int_equal(lc.mismatches, 0);
+			uz_target_free(dw);
+			uz_target_free(ref);
+		}
+	}
+}
+
+/* A relocatable object's DWARF is not read unrelocated (names would be wrong). */
+static void test_relocatable(void **state)
+{
+	const char *src = getenv("UZ_SRC");
+	char obj[300], cmd[1024], msg[1024];
+
+	(void)state;
+	snprintf(obj, sizeof(obj), "%s/a.o", dir);
+	snprintf(cmd, sizeof(cmd), "gcc -g -c -o %s %s/tests/dwarf/src/a.c", obj, src);
+	run(cmd);
+	snprintf(msg, sizeof(msg), "%s: a relocatable object whose DWARF needs relocations (.rela.debug_info): not readable as a DWARF target; use a linked file (a vmlinux, or the BTF of a module)",
+		 obj);
+	expect_load_error(obj, "uzt_node", msg);
+}
+
+/* In a child: load @copy from DWARF, cut it to @keep bytes, ask for a type. */
+static void shrink_child(const char *copy, off_t keep, bool handler, int out)
+{
+	struct uz_target_opts o = { .sz = sizeof(o), .sources = UZ_SOURCE_DWARF };
+	struct uz_error err = { 0 };
+	struct uz_target *t = NULL;
+	const char *name = "uzt_all";
+
+	dup2(out, STDERR_FILENO);
+	signal(SIGBUS, SIG_DFL); /* cmocka's handler, inherited */
+	if (handler)
+		cli_catch_sigbus();
+	if (uz_target_load(copy, &o, &t, &err))
+		_exit(10);
+	if (truncate(copy, keep))
+		_exit(11);
+	uz_target_need_types(t, &name, 1, &err);
+	_exit(0); /* not reached: the DWARF is past the new end */
+}
+
+/* Run shrink_child on a fresh copy of prog-dwarf5; its stderr into @msg. */
+static int shrink(bool handler, char *copy, size_t csz, char *msg, size_t msz)
+{
+	char prog[300];
+	size_t len, n = 0;
+	uint8_t *d;
+	GElf_Shdr sh;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	off_t keep = 0;
+	int fd[2], st;
+	ssize_t r;
+	pid_t pid;
+	Elf *e;
+
+	snprintf(prog, sizeof(prog), "%s/prog-dwarf5", dir);
+	snprintf(copy, csz, "%s/prog-shrink", dir);
+	d = slurp(prog, &len);
+	spill(copy, d, len);
+	e = elf_memory((char *)d, len);
+	assert_int_equal(elf_getshdrstrndx(e, &shstrndx), 0);
+	while ((scn = elf_nextscn(e, scn)))
+		if (gelf_getshdr(scn, &sh) && !strcmp(elf_strptr(e, shstrndx, sh.sh_name), ".debug_info"))
+			keep = (off_t)sh.sh_offset & ~(off_t)4095; /* all of it in pages past the end */
+	elf_end(e);
+	free(d);
+	assert_true(keep > 0);
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(fd[0]);
+		shrink_child(copy, keep, handler, fd[1]);
+	}
+	close(fd[1]);
+	while (n + 1 < msz && (r = read(fd[0], msg + n, msz - 1 - n)) > 0)
+		n += (size_t)r;
+	msg[n] = 0;
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
+/*
+ * A DWARF file is read through a mapping as long as its target lives (it
+ * is hundreds of MB): cut short meanwhile, the next read past the new end
+ * is SIGBUS, as with any mapped reader. The CLI's handler turns it into
+ * the bad-input message naming the file and exit status 2.
+ */
+static void test_shrink(void **state)
+{
+	char copy[300], real[PATH_MAX], msg[2048], want[PATH_MAX + 300];
+	int st;
+
+	(void)state;
+	st = shrink(false, copy, sizeof(copy), msg, sizeof(msg));
+	if (!WIFSIGNALED(st))
+		fprintf(stderr, "child: status 0x%x, stderr: %s\n", st, msg);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGBUS);
+	st = shrink(true, copy, sizeof(copy), msg, sizeof(msg));
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 2);
+	assert_non_null(realpath(copy, real));
+	snprintf(want, sizeof(want), "userize: %s: the file became shorter while it was being read (truncated or rewritten in place?); stopped before writing any output. Replace such a file by renaming a new one over it.\n",
+		 real);
+	assert_string_equal(msg, want);
+}
+
 /* The running kernel from DWARF: its debug vmlinux by release (or build
  * id), else one message saying where it was looked for. */
 static void test_running(void **state)
@@ -562,6 +763,9 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_bad_references),
 		cmocka_unit_test(test_running),
+		cmocka_unit_test(test_shrink),
+		cmocka_unit_test(test_legacy_bits),
+		cmocka_unit_test(test_relocatable),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

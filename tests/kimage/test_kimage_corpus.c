@@ -26,7 +26,7 @@
 struct kernel {
 	const char *pkg;
 	const char *release;
-	uint32_t pid_off;       /* task_struct.pid, bytes (BRIEF section 4) */
+	uint32_t pid_off;       /* task_struct.pid, bytes (docs/corpus.md) */
 	size_t btf_size;        /* 0: not pinned */
 };
 

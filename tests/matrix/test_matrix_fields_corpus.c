@@ -12,7 +12,8 @@
  *     no candidate at all <=> the field is reported missing;
  *   - offset and size of that kernel field, walking the kernel BTF through
  *     anonymous members.
- * Plus values pinned from BRIEF section 4 (task_struct.pid per kernel).
+ * Plus values pinned from docs/corpus.md (task_struct.pid per kernel, read
+ * by bpftool).
  */
 #include <limits.h>
 #include <setjmp.h>

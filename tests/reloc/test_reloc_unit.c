@@ -134,6 +134,72 @@ static void test_poison_explained(void **state)
 	assert_non_null(strstr(out, "nearest names: task_struct_v2"));
 }
 
+/* Count of @needle in @hay. */
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * The nearest names of a missing type are computed when a message is
+ * first read: whichever reader comes first (a writer, the record
+ * accessor), every one sees them, once, and the message never changes
+ * after that.
+ */
+static void test_poison_nearest_lazy(void **state)
+{
+	static const char near[] = "nearest names: task_struct_v2";
+	struct uz_object *obj;
+	struct uz_target *tgt;
+	struct uz_relocation *rel;
+	const struct uz_record *r;
+	char *buf = NULL, first[1024];
+	size_t len = 0, k;
+	FILE *f;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		rel = relocate(basic_obj, t_renamed, &obj, &tgt);
+		f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		/* a writer first, before any record was looked at */
+		if (k == 0)
+			assert_int_equal(uz_relocation_write_json(rel, f), 0);
+		else if (k == 1)
+			assert_int_equal(uz_relocation_write_text(rel, f), 0);
+		else
+			assert_int_equal(uz_relocation_write_explain(rel, f), 0);
+		fclose(f);
+		if (!strstr(buf, near))
+			fail_msg("writer %zu printed no '%s':\n%s", k, near, buf);
+		r = uzt_find(rel, "task_struct_user.pid", UZ_FIELD_BYTE_OFFSET);
+		assert_non_null(r);
+		assert_int_equal(count_of(r->message, "nearest names:"), 1);
+		assert_non_null(strstr(buf, r->message));
+		snprintf(first, sizeof(first), "%s", r->message);
+		free(buf);
+		buf = NULL;
+		/* read again, write again: the same message */
+		f = open_memstream(&buf, &len);
+		assert_int_equal(uz_relocation_write_json(rel, f), 0);
+		fclose(f);
+		r = uzt_find(rel, "task_struct_user.pid", UZ_FIELD_BYTE_OFFSET);
+		assert_string_equal(r->message, first);
+		assert_non_null(strstr(buf, first));
+		free(buf);
+		buf = NULL;
+		uz_relocation_free(rel);
+		uz_target_free(tgt);
+		uz_object_free(obj);
+	}
+}
+
 /* ---- hand-built CO-RE inputs through the raw API ------------------------- */
 
 struct raw_case {
@@ -646,10 +712,90 @@ static void test_corrupt_btf(void **state)
 	memcpy(copy, raw, len);
 	v = 0x7fffffff;
 	memcpy(copy + 12, &v, 4);
-	expect_bad_target(copy, len, "not valid BTF");
+	expect_bad_target(copy, len, "truncated BTF: its header puts the types at [24, 2147483671)");
 	/* every truncation */
 	for (v = 0; v < len; v++)
 		expect_bad_target(copy, v, "");
+	free(copy);
+	btf__free(b);
+}
+
+/* The whole message, not a part of it: the validation pass walks the type
+ * section in place and the cycle search starts only from the types the
+ * pass could not clear, and neither may change which defect is reported. */
+static void expect_bad_exact(const void *data, uint32_t len, const char *want)
+{
+	UZ_OPTS_INIT(uz_target_opts, topts, .name = "corrupt");
+	struct uz_target *tgt = NULL;
+	struct uz_error err = { 0 };
+
+	assert_true(uz_target_load_mem(data, len, &topts, &tgt, &err) < 0);
+	assert_null(tgt);
+	assert_string_equal(err.msg, want);
+}
+
+static void test_corrupt_btf_messages(void **state)
+{
+	struct btf *b;
+	const void *raw;
+	uint8_t *copy;
+	uint32_t len, v;
+
+	(void)state;
+	/* a cycle behind cleared types and a forward edge: 3 -> 4 -> 5 -> 3 */
+	b = btf__new_empty();
+	btf__add_int(b, "int", 4, 0);
+	btf__add_typedef(b, "t1", 1);
+	btf__add_struct(b, "s", 8);
+	btf__add_field(b, "x", 4, 0, 0);
+	btf__add_typedef(b, "t4", 5);
+	btf__add_const(b, 3);
+	raw = btf__raw_data(b, &len);
+	expect_bad_exact(raw, len, "corrupt: corrupt BTF: type [3] contains itself by value (through type [5])");
+	btf__free(b);
+	/* a typedef of itself */
+	b = btf__new_empty();
+	btf__add_int(b, "int", 4, 0);
+	btf__add_typedef(b, "a", 2);
+	raw = btf__raw_data(b, &len);
+	expect_bad_exact(raw, len, "corrupt: corrupt BTF: type [2] contains itself by value (through type [2])");
+	btf__free(b);
+	/* two cycles: the one of the lowest id is reported */
+	b = btf__new_empty();
+	btf__add_typedef(b, "a", 2);
+	btf__add_typedef(b, "b", 1);
+	btf__add_typedef(b, "c", 4);
+	btf__add_typedef(b, "d", 3);
+	raw = btf__raw_data(b, &len);
+	expect_bad_exact(raw, len, "corrupt: corrupt BTF: type [1] contains itself by value (through type [2])");
+	btf__free(b);
+
+	/* [1] int, [2] struct s { int x; }, [3] int[1], [4] enum e { E1 } */
+	b = btf__new_empty();
+	btf__add_int(b, "int", 4, 0);
+	btf__add_struct(b, "s", 8);
+	btf__add_field(b, "x", 1, 0, 0);
+	btf__add_array(b, 1, 1, 3);
+	btf__add_enum(b, "e", 4);
+	btf__add_enum_value(b, "E1", 1);
+	raw = btf__raw_data(b, &len);
+	copy = malloc(len);
+	assert_non_null(copy);
+#define PUT(off, val) do { memcpy(copy, raw, len); v = (val); memcpy(copy + (off), &v, 4); } while (0)
+	/* header 24; int 16; struct 12 + member 12; array 12 + 12; enum 12 + 8 */
+	PUT(24 + 16 + 12 + 4, 0);
+	expect_bad_exact(copy, len, "corrupt: corrupt BTF: type [2] has a member of an invalid type id (0)");
+	PUT(24 + 16 + 12 + 4, 7);
+	expect_bad_exact(copy, len, "corrupt: corrupt BTF: type [2] has a member of an invalid type id (7)");
+	PUT(24 + 16 + 24 + 12 + 4, 99);
+	expect_bad_exact(copy, len, "corrupt: corrupt BTF: type [3] is an array of a type id past the end (1)");
+	PUT(24 + 8, 3);
+	expect_bad_exact(copy, len, "corrupt: corrupt BTF: type [1] is an int of invalid size (3)");
+	PUT(24 + 16 + 24 + 24 + 12, 1u << 28);
+	expect_bad_exact(copy, len, "corrupt: corrupt BTF: type [4] has an enumerator name outside the strings (268435456)");
+	PUT(24 + 16 + 12, 1u << 28);
+	expect_bad_exact(copy, len, "corrupt: corrupt BTF: type [2] has a member name outside the strings (268435456)");
+#undef PUT
 	free(copy);
 	btf__free(b);
 }
@@ -767,7 +913,7 @@ static void test_bad_objects(void **state)
 	v = 0x10000000;
 	memcpy(copy + data + 12, &v, 4);
 	write_bytes(path, copy, n);
-	expect_cli_fail(path, "not valid BTF");
+	expect_cli_fail(path, "truncated BTF: its header puts the types at");
 	/* .BTF.ext: core record size 12, then a core section past the end */
 	assert_true(find_section(img, n, ".BTF.ext", &shdr, &data, &size));
 	{
@@ -884,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(test_tags_old_new),
 		cmocka_unit_test(test_no_tags_is_libbpf),
 		cmocka_unit_test(test_poison_explained),
+		cmocka_unit_test(test_poison_nearest_lazy),
 		cmocka_unit_test(test_raw_dead),
 		cmocka_unit_test(test_raw_ldx_size),
 		cmocka_unit_test(test_raw_insn_mismatch),
@@ -893,6 +1040,7 @@ int main(void)
 		cmocka_unit_test(test_raw_too_deep),
 		cmocka_unit_test(test_raw_ext_record_size),
 		cmocka_unit_test(test_corrupt_btf),
+		cmocka_unit_test(test_corrupt_btf_messages),
 		cmocka_unit_test(test_target_opts),
 		cmocka_unit_test(test_target_provenance_running),
 		cmocka_unit_test(test_bad_objects),

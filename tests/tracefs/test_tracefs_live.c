@@ -20,7 +20,9 @@
  *   instructions as against /sys/kernel/btf/vmlinux,
  *   load, and read the right values (the shared checks).
  * - skb_drop_reason from kfree_skb's print fmt: the values BTF has.
- * - views whose events disagree, or name a missing event: errors naming them.
+ * - views whose events disagree, or name a missing event: errors naming them;
+ *   a view reading a field at a width no load can adjust: poisoned, the
+ *   message naming the format file and the line the kernel has the field on.
  */
 #include "live_util.h"
 
@@ -422,6 +424,71 @@ static void events_disagree(void **state)
 		    TRACEFS "/events/sched/no_such_event/format", "does not exist");
 }
 
+/* The field's line in the running kernel's format file, read here with
+ * plain stdio (not the parser); 0 when the file has no such line. */
+static unsigned int format_line(const char *file, const char *needle, unsigned int *size)
+{
+	char line[4096];
+	unsigned int n = 0;
+	FILE *f = fopen(file, "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		const char *sz;
+
+		n++;
+		if (strstr(line, needle) && (sz = strstr(line, "size:"))) {
+			*size = (unsigned int)strtoul(sz + 5, NULL, 10);
+			fclose(f);
+			return n;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* A view reading sched_switch's prev_pid as a long against the running
+ * kernel's tracefs: the poison names the format file and the line the
+ * kernel has prev_pid on. */
+static void view_vs_format(void **state)
+{
+	const char *file = TRACEFS "/events/sched/sched_switch/format";
+	struct uz_error err = { 0 };
+	struct uz_object *o = NULL;
+	struct uz_relocation *rel;
+	struct uz_target *t;
+	const struct uz_record *r = NULL;
+	unsigned int line, size = 0;
+	char p[512], want[600];
+	size_t i;
+
+	(void)state;
+	live_require_root();
+	assert_int_equal(uz_runner_mount_tracefs(stderr), 0);
+	line = format_line(file, " prev_pid;", &size);
+	if (!line)
+		fail_msg("%s has no prev_pid field", file);
+	t = load(TRACEFS, UZ_SOURCE_TRACEFS, NULL);
+	if (uz_object_open(obj_path("tests/tracefs/mismatch.o", p, sizeof(p)), NULL, &o, &err))
+		fail_msg("%s", err.msg);
+	rel = relocate(o, t, &err);
+	if (!rel)
+		fail_msg("%s", err.msg);
+	for (i = 0; i < uz_relocation_record_cnt(rel); i++)
+		if (!strcmp(uz_relocation_record(rel, i)->spec, "tp_switch_wide_user.prev_pid"))
+			r = uz_relocation_record(rel, i);
+	assert_non_null(r);
+	printf("  %s\n", r->message);
+	assert_int_equal(r->result, UZ_RESULT_POISONED);
+	snprintf(want, sizeof(want), "%s:%u: field 'prev_pid' is %u bytes, the view reads 8 (", file, line,
+		 size);
+	if (strncmp(r->message, want, strlen(want)))
+		fail_msg("'%s' does not start with '%s'", r->message, want);
+	uz_relocation_free(rel);
+	uz_object_free(o);
+	uz_target_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,6 +497,7 @@ int main(void)
 		cmocka_unit_test(checks_from_tracefs),
 		cmocka_unit_test(drop_reasons),
 		cmocka_unit_test(events_disagree),
+		cmocka_unit_test(view_vs_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * tests/views/test_views_corpus.c: every field of every uapi view resolves on
- * every x86_64 kernel of the corpus (BRIEF section 4), except the fields the
+ * every x86_64 kernel of the corpus (docs/corpus.md), except the fields the
  * headers document as absent there and guard with UZ_HAS(); those must be
  * reported absent (exists = 0, offset poisoned), so the documentation stays
  * true. Uses the relocation report of views.o (touches every view field).
@@ -22,7 +22,7 @@
 
 struct kernel {
 	const char *file;	/* in $UZ_CACHE/btf, or an absolute path */
-	uint64_t pid_off;	/* task_struct.pid, BRIEF section 4; 0: unchecked */
+	uint64_t pid_off;	/* task_struct.pid (docs/corpus.md); 0: unchecked */
 	uint64_t no_socket;	/* SKB_DROP_REASON_NO_SOCKET; 0: unchecked */
 	int split_times;	/* inode i_mtime_sec & co (6.11+): 1, 0, -1 from uname */
 };

@@ -7,14 +7,20 @@
  * 32-bit i386 6.1. Inside each guest uz-vmcheck (cross built for that
  * architecture) relocates the objects against the guest's own
  * /sys/kernel/btf/vmlinux, or, on s390x and i386 whose kernels have no BTF,
- * against a type file put into the guest (INTERIM: BTF made by pahole from
- * the kernel's -dbg DWARF at test time, tools/vm/interim_btf.sh, until the
- * btfgen archive is embedded in the loader), and runs the samples' checks.
+ * against the running kernel's entry of the btfgen archive embedded in that
+ * uz-vmcheck (made at build time by `userize btfgen` from the kernel's -dbg
+ * DWARF; tests/vm/CMakeLists.txt), and runs the samples' checks.
  * This test parses each console:
  *   - every check passed on every kernel;
+ *   - on s390x and i386 the types came from the embedded archive's entry
+ *     whose release is the booted `uname -r` and whose build id is the
+ *     booted kernel's and the -dbg vmlinux's (readelf); and the same guest,
+ *     given an archive without its kernel, fails with a message naming the
+ *     kernel and the archive;
  *   - the offsets the guest applied equal what libuserize computes on the
  *     host from the same kernel's types (BTF extracted out of the same
- *     package, or the same type file), and they differ between kernels (the
+ *     package, or for the no-BTF kernels pahole's BTF of the same DWARF, an
+ *     independent reader), and they differ between kernels (the
  *     point of relocating), also between architectures of one release;
  *   - the guarded fields took their old-kernel branch exactly where the
  *     kernel lacks the new field: inode i_mtime_sec (6.11), task_struct
@@ -73,8 +79,10 @@
 /*
  * One uzvm run: kernels of one architecture with the same guest setup.
  * arch: uzvm --arch and the cross build's name ("" = this machine's build);
- * objdir: "" (bpfel) or "bpfeb/"; interim: relocate against the file that
- * tools/vm/interim_btf.sh makes from the kernel's -dbg package.
+ * objdir: "" (bpfel) or "bpfeb/"; foreign: NULL for kernels with BTF, else
+ * the kernels have none and the guest relocates against the archive
+ * embedded in its uz-vmcheck; it is also given the archive of the cross
+ * build of architecture @foreign (which lacks its kernel) once, to fail.
  */
 struct guest_group {
 	const char *arch;
@@ -82,17 +90,23 @@ struct guest_group {
 	const char *uzvm_opts;
 	const char *blockdev;
 	const char *objdir;
-	bool interim;
+	const char *foreign;
 };
+/* The archive a cross build embeds in uz-vmcheck (tests/vm/CMakeLists.txt). */
+#define VMCHECK_ARCHIVE "tests/vm/uz-vmcheck.uzar"
+/* Where a guest finds the archive that lacks its kernel. */
+#define FOREIGN_ARCHIVE "/root/foreign.uzar"
+/* Exit status of uz-vmcheck for an archive without this kernel. */
+#define NO_ENTRY_EXIT "3"
 
 static const struct guest_group groups[] = {
-	{ "x86_64", "kernels.list", "--modules veth " GUEST_DISK, GUEST_BLOCKDEV, "", false },
+	{ "x86_64", "kernels.list", "--modules veth " GUEST_DISK, GUEST_BLOCKDEV, "", NULL },
 	{ "x86_64", "kernels-bullseye.list", "--modules veth " GUEST_DISK,
-	  GUEST_BLOCKDEV, "", false },
-	{ "arm64", "kernels-arm64.list", "--modules veth,null_blk", NULLBLK_BLOCKDEV, "", false },
+	  GUEST_BLOCKDEV, "", NULL },
+	{ "arm64", "kernels-arm64.list", "--modules veth,null_blk", NULLBLK_BLOCKDEV, "", NULL },
 	{ "s390x", "kernels-s390x.list", "--modules veth,null_blk", NULLBLK_BLOCKDEV, "bpfeb/",
-	  true },
-	{ "i386", "kernels-i386.list", "--modules veth,null_blk", NULLBLK_BLOCKDEV, "", true },
+	  "i386" },
+	{ "i386", "kernels-i386.list", "--modules veth,null_blk", NULLBLK_BLOCKDEV, "", "s390x" },
 };
 
 struct kernel_run {
@@ -360,7 +374,10 @@ static void assert_offsets_match_host(size_t col)
 				;
 			if (r == g.nrows)
 				fail_msg("%s: the guest printed no offset for %s", g.k[col].name, key);
-			if (rec->result == UZ_RESULT_OK)
+			/* an archive entry's type ids are not the kernel's: poisoned */
+			if (rec->result == UZ_RESULT_OK &&
+			    !(g.k[col].grp && g.k[col].grp->foreign &&
+			      rec->kind == UZ_TYPE_ID_TARGET))
 				snprintf(want, sizeof(want), "%llu",
 					 (unsigned long long)rec->new_value);
 			else
@@ -384,8 +401,8 @@ static void print_table(void)
 	size_t r, c, differ = 0;
 
 	print_message("\nbyte offsets applied per kernel (relocated in each guest against its "
-		      "own /sys/kernel/btf/vmlinux, or on s390x and i386 the type file it was "
-		      "given; '-' = absent, guarded)\n");
+		      "own /sys/kernel/btf/vmlinux, or on s390x and i386 its entry of the archive "
+		      "embedded in uz-vmcheck; '-' = absent, guarded)\n");
 	print_message("%-52s", "relocation");
 	for (c = 0; c < g.nk; c++)
 		print_message(" %10.10s", g.k[c].name);
@@ -456,15 +473,20 @@ static void assert_differs_from_x86(size_t col)
 
 /*
  * The types the host compares a guest's offsets with: the corpus' extracted
- * BTF ($UZ_CACHE/btf), else BTF extracted now from the kernel's package,
- * else (no BTF in the kernel) the very file the guest was given.
+ * BTF ($UZ_CACHE/btf), else BTF extracted now from the kernel's package;
+ * for a kernel without BTF, pahole's BTF of its -dbg DWARF (the dwarf
+ * fixture's vmlinux-RELEASE.pahole.btf): another reader of the DWARF the
+ * guest's archive entry was made from.
  */
-static void host_types(struct kernel_run *k, const char *interim)
+static void host_types(struct kernel_run *k)
 {
 	char cmd[4096], out[2048];
 
-	if (interim) {
-		snprintf(k->types, sizeof(k->types), "%s", interim);
+	if (k->grp->foreign) {
+		snprintf(k->types, sizeof(k->types), "%s/dbg/vmlinux-%s.pahole.btf", g.cache,
+			 k->name);
+		if (access(k->types, R_OK))
+			fail_msg("%s: no %s (the dwarf_fetch fixture makes it)", k->name, k->types);
 		return;
 	}
 	snprintf(k->types, sizeof(k->types), "%s/btf/%s.btf", g.cache, k->name);
@@ -479,53 +501,10 @@ static void host_types(struct kernel_run *k, const char *interim)
 		fail_msg("%s: cannot extract the kernel's BTF from its package (%s)", k->name, out);
 }
 
-/* INTERIM: BTF from the kernel's -dbg DWARF (pahole), path into @path. */
-static void interim_types(const char *release, const char *arch, char *path, size_t sz)
-{
-	char cmd[4096], out[2048], *text;
-
-	snprintf(cmd, sizeof(cmd), "'%s/tools/vm/interim_btf.sh' '%s' '%s'", g.src, release, arch);
-	snprintf(out, sizeof(out), "%s/interim-%s.out", g.work, release);
-	if (run(cmd, out))
-		fail_msg("%s: tools/vm/interim_btf.sh failed (%s)", release, out);
-	text = slurp(out);
-	assert_non_null(text);
-	/* its last line is the path */
-	while (strlen(text) && text[strlen(text) - 1] == '\n')
-		text[strlen(text) - 1] = 0;
-	snprintf(path, sz, "%s", strrchr(text, '\n') ? strrchr(text, '\n') + 1 : text);
-	free(text);
-	assert_int_equal(access(path, R_OK), 0);
-}
-
-/* The single kernel of list @list (s390x and i386 groups have one). */
-static void list_release(const char *list, char *rel, size_t sz)
-{
-	char path[2048], *text, *p;
-
-	snprintf(path, sizeof(path), "%s/tools/vm/%s", g.src, list);
-	text = slurp(path);
-	assert_non_null(text);
-	rel[0] = 0;
-	for (p = strtok(text, "\n"); p; p = strtok(NULL, "\n")) {
-		p += strspn(p, " \t");
-		if (*p && *p != '#') {
-			if (rel[0])
-				fail_msg("%s: an interim-typed group takes one kernel", list);
-			snprintf(rel, sz, "%s", strncmp(p, "linux-image-", 12) ? p : p + 12);
-			rel[strcspn(rel, " \t#")] = 0;
-			if (strlen(rel) > 9 && !strcmp(rel + strlen(rel) - 9, "-unsigned"))
-				rel[strlen(rel) - 9] = 0;
-		}
-	}
-	free(text);
-	assert_true(rel[0] != 0);
-}
-
 /* Boot every kernel of group @grp, append them to g.k. */
 static void run_group(const struct guest_group *grp)
 {
-	char cmd[16384], out[8192], list[4096], vmcheck[2048], interim[1024] = "", rel[256];
+	char cmd[16384], out[8192], list[4096], vmcheck[2048], foreign[2048];
 	char objs[] = OBJECTS, *save = NULL, *name, *summary, *p, tag[64];
 	bool native = !strcmp(grp->arch, "x86_64");
 	double t0;
@@ -541,9 +520,13 @@ static void run_group(const struct guest_group *grp)
 	if (access(vmcheck, X_OK))
 		fail_msg("%s: no guest program %s (the vm_cross fixture builds it)", grp->arch,
 			 vmcheck);
-	if (grp->interim) {
-		list_release(grp->list, rel, sizeof(rel));
-		interim_types(rel, grp->arch, interim, sizeof(interim));
+	if (grp->foreign) {
+		snprintf(foreign, sizeof(foreign), "%s/cross-%s/" VMCHECK_ARCHIVE, g.build,
+			 grp->foreign);
+		snprintf(list, sizeof(list), "%s/cross-%s/" VMCHECK_ARCHIVE, g.build, grp->arch);
+		if (access(foreign, R_OK) || access(list, R_OK))
+			fail_msg("%s: no archives %s and %s (the vm_cross fixture makes them)",
+				 grp->arch, list, foreign);
 	}
 	n = (size_t)snprintf(cmd, sizeof(cmd),
 		"'%s/tools/vm/uzvm' --arch %s --kernels '%s/tools/vm/%s' --out '%s/%s' "
@@ -554,12 +537,17 @@ static void run_group(const struct guest_group *grp)
 		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n,
 				      " --add '%s/%s/%s%s.o:/root/objs/%s.o'", g.build,
 				      obj_dir(name), grp->objdir, name, name);
-	if (interim[0])
-		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, " --add '%s:/root/target.btf'",
-				      interim);
-	snprintf(cmd + n, sizeof(cmd) - n,
-		 " --run '/root/uz-vmcheck --objs /root/objs --blockdev %s%s'", grp->blockdev,
-		 interim[0] ? " --target /root/target.btf" : "");
+	/* no BTF: first, an archive that lacks this kernel must be refused */
+	if (grp->foreign)
+		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n,
+				      " --add '%s:" FOREIGN_ARCHIVE "' --run '/root/uz-vmcheck "
+				      "--objs /root/objs --archive " FOREIGN_ARCHIVE " proctop; "
+				      "echo UZ-FOREIGN-EXIT $?; "
+				      "/root/uz-vmcheck --objs /root/objs --blockdev %s'",
+				      foreign, grp->blockdev);
+	else
+		snprintf(cmd + n, sizeof(cmd) - n,
+			 " --run '/root/uz-vmcheck --objs /root/objs --blockdev %s'", grp->blockdev);
 	snprintf(out, sizeof(out), "%s/uzvm-%s.out", g.work, tag);
 	t0 = now_s();
 	rc = run(cmd, out);
@@ -598,10 +586,87 @@ static void run_group(const struct guest_group *grp)
 	if (g.nk == first)
 		fail_msg("%s: uzvm reported no kernel", grp->list);
 	for (n = first; n < g.nk; n++)
-		host_types(&g.k[n], interim[0] ? interim : NULL);
+		host_types(&g.k[n]);
 	if (rc)
 		fail_msg("%s guests (%s): uzvm exit %d (logs in %s/%s)", grp->arch, grp->list, rc,
 			 g.work, tag);
+}
+
+/* The GNU build id readelf reads from @path's notes ("" if none). */
+static void readelf_build_id(const char *path, char *out, size_t sz)
+{
+	char cmd[4096], file[2048], *text;
+	const char *p;
+
+	snprintf(cmd, sizeof(cmd), "readelf -n '%s'", path);
+	snprintf(file, sizeof(file), "%s/readelf-n.out", g.work);
+	if (run(cmd, file))
+		fail_msg("readelf -n %s failed", path);
+	text = slurp(file);
+	assert_non_null(text);
+	out[0] = 0;
+	/* "    Build ID: 0123..." */
+	p = strstr(text, "Build ID: ");
+	if (p)
+		snprintf(out, sz, "%.*s", (int)strcspn(p + 10, "\r\n"), p + 10);
+	free(text);
+}
+
+/*
+ * A kernel without BTF: the guest took its types from the archive embedded
+ * in uz-vmcheck, from the entry whose release is the booted kernel's and
+ * whose build id is the booted kernel's (/sys/kernel/notes) and the -dbg
+ * vmlinux's (readelf); every sample the checks started was relocated
+ * against it (the runner says so); and before that, the archive of the
+ * other no-BTF architecture (no entry for this kernel) was refused with
+ * exit 3 and a message naming this kernel and that archive.
+ */
+static void assert_archive_entry(const struct kernel_run *k)
+{
+	char line[1024], want[1024], kbid[1024], rbid[256], vmlinux[2048];
+	const char *p;
+	size_t used = 0, n = strlen(k->name);
+
+	if (!find_line(k->console, "UZ-KERNEL-BUILD-ID ", line, sizeof(line)))
+		fail_msg("%s: no UZ-KERNEL-BUILD-ID line", k->name);
+	snprintf(kbid, sizeof(kbid), "%s", line + 19);
+	snprintf(vmlinux, sizeof(vmlinux), "%s/dbg/vmlinux-%s", g.cache, k->name);
+	readelf_build_id(vmlinux, rbid, sizeof(rbid));
+	if (!rbid[0])
+		fail_msg("%s: readelf finds no build id in %s", k->name, vmlinux);
+	if (strcmp(kbid, rbid))
+		fail_msg("%s: the booted kernel's build id %s is not the -dbg vmlinux's %s (%s)",
+			 k->name, kbid, rbid, vmlinux);
+	snprintf(want, sizeof(want), "UZ-ARCHIVE embedded entry 1 of 1: release %s arch %s build-id %s",
+		 k->name, !strcmp(k->grp->arch, "i386") ? "i686" : k->grp->arch, rbid);
+	if (!find_line(k->console, "UZ-ARCHIVE embedded ", line, sizeof(line)))
+		fail_msg("%s: no UZ-ARCHIVE line: the types did not come from the embedded archive",
+			 k->name);
+	print_message("%-32s %s\n", k->name, line);
+	print_message("%-32s booted build id %s = readelf -n %s\n", k->name, kbid, vmlinux);
+	assert_string_equal(line, want);
+	/* each sample's relocation: "NAME: no kernel BTF: using the embedded archive (...)" */
+	for (p = k->console; (p = strstr(p, ": no kernel BTF: using the embedded archive (")); p++) {
+		const char *q = p + 45;
+
+		if (strncmp(q, "btfgen archive entry 1 of 1: ", 29) || strncmp(q + 29, k->name, n) ||
+		    q[29 + n] != ' ')
+			fail_msg("%s: a sample was relocated against another entry: %.120s", k->name, p);
+		used++;
+	}
+	print_message("%-32s %zu sample relocations used that entry\n", k->name, used);
+	assert_true(used >= 7);
+
+	snprintf(want, sizeof(want), "uz-vmcheck: archive " FOREIGN_ARCHIVE " has no types for "
+		 "this kernel: the archive has no entry for the running kernel %s", k->name);
+	if (!find_line(k->console, want, line, sizeof(line)))
+		fail_msg("%s: the archive without this kernel (%s from the %s build) was not refused "
+			 "with '%s...'", k->name, FOREIGN_ARCHIVE, k->grp->foreign, want);
+	print_message("%-32s %s\n", k->name, line);
+	if (!find_line(k->console, "UZ-FOREIGN-EXIT ", want, sizeof(want)) ||
+	    strcmp(want + 16, NO_ENTRY_EXIT))
+		fail_msg("%s: uz-vmcheck with an archive lacking the kernel: '%s', want exit "
+			 NO_ENTRY_EXIT, k->name, want);
 }
 
 /* What the guest says it relocated against, and whether its kernel has BTF. */
@@ -611,12 +676,15 @@ static void assert_target_line(const struct kernel_run *k)
 
 	if (!find_line(k->console, "UZ-TARGET ", line, sizeof(line)))
 		fail_msg("%s: no UZ-TARGET line", k->name);
-	snprintf(want, sizeof(want), "UZ-TARGET %s kernel-btf=%s",
-		 k->grp->interim ? "/root/target.btf" : "/sys/kernel/btf/vmlinux",
-		 k->grp->interim ? "absent" : "present");
-	print_message("%-32s %s%s\n", k->name, line + 10,
-		      k->grp->interim ? " (INTERIM: pahole BTF of the -dbg DWARF)" : "");
+	if (k->grp->foreign)
+		snprintf(want, sizeof(want), "UZ-TARGET embedded-archive:%s kernel-btf=absent",
+			 k->name);
+	else
+		snprintf(want, sizeof(want), "UZ-TARGET /sys/kernel/btf/vmlinux kernel-btf=present");
+	print_message("%-32s %s\n", k->name, line + 10);
 	assert_string_equal(line, want);
+	if (k->grp->foreign)
+		assert_archive_entry(k);
 }
 
 static void test_kernels(void **state)

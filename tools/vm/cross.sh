@@ -6,7 +6,10 @@
 # -DUZ_GUEST_ONLY=ON: no BPF objects (the guests load the host build's),
 # no host tools.
 #
-#   tools/vm/cross.sh build ARCH [DIR]   configure + build DIR (default build-ARCH)
+#   tools/vm/cross.sh build ARCH [DIR] [--userize BIN --objs 'OBJ...' --kernels 'VMLINUX...']
+#                                        configure + build DIR (default build-ARCH); with
+#                                        --userize, uz-vmcheck embeds the btfgen archive
+#                                        BIN makes of OBJs over those kernels (DWARF)
 #   tools/vm/cross.sh sysroot ARCH       make $UZ_CACHE/sysroot/ARCH (see below)
 #   tools/vm/cross.sh check ARCH         say where ARCH's libraries come from
 #   ARCH: arm64 | s390x | i386
@@ -95,7 +98,37 @@ check() {
 }
 
 build() {
-	local dir=${1:-$top/build-$arch} src sr=""
+	local dir=$top/build-$arch src sr="" ubin="" uobjs="" ukern=""
+	local -a embed=()
+	if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then
+		dir=$1
+		shift
+	fi
+	while [ $# -gt 0 ]; do
+		[ $# -ge 2 ] || die "$1 needs a value"
+		case $1 in
+		--userize) ubin=$2 ;;
+		--objs) uobjs=$2 ;;
+		--kernels) ukern=$2 ;;
+		*) die "unknown option '$1'" ;;
+		esac
+		shift 2
+	done
+	if [ -n "$ubin$uobjs$ukern" ]; then
+		[ -n "$ubin" ] && [ -n "$uobjs" ] && [ -n "$ukern" ] ||
+			die "--userize, --objs and --kernels go together"
+		[ -x "$ubin" ] || die "no userize at $ubin"
+		local f
+		for f in $uobjs; do [ -r "$f" ] || die "no BPF object $f"; done
+		for f in $ukern; do
+			[ -r "$f" ] || die "no kernel types $f (tools/corpus.sh dbg fetches the -dbg vmlinux files)"
+		done
+		# CMake lists: ';'-separated
+		embed=("-DUZ_VMCHECK_BTFGEN=$ubin" "-DUZ_VMCHECK_OBJS=${uobjs// /;}"
+			"-DUZ_VMCHECK_KERNELS=${ukern// /;}")
+	else
+		embed=(-UUZ_VMCHECK_BTFGEN)
+	fi
 	src=$(check)
 	if [ "${src%% *}" = sysroot ]; then
 		sr=$(sysroot)
@@ -103,7 +136,7 @@ build() {
 	echo "$prog: $arch: libraries from ${sr:-/usr/lib/$multiarch}, build in $dir" >&2
 	UZ_CROSS_SYSROOT=$sr cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchain-$triplet.cmake" -DUZ_GUEST_ONLY=ON \
-		-DUZ_CROSS_SYSROOT="$sr" >"$dir.configure.log" 2>&1 ||
+		-DUZ_CROSS_SYSROOT="$sr" "${embed[@]}" >"$dir.configure.log" 2>&1 ||
 		{ cat "$dir.configure.log" >&2; die "$arch: cmake configure failed"; }
 	rm -f "$dir.configure.log"
 	cmake --build "$dir" -j"${UZ_JOBS:-2}" --target uz-vmcheck
@@ -112,7 +145,7 @@ build() {
 	echo "$dir/tests/vm/uz-vmcheck"
 }
 
-[ $# -ge 2 ] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 cmd=$1
 arch_vars "$2"
 shift 2

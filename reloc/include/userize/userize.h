@@ -136,12 +136,17 @@ struct uz_target_provenance {
  * or package, a vmlinux with DWARF, an archive or a tracefs tree, as
  * opts->sources allows. @path NULL means the running kernel:
  * /sys/kernel/btf/vmlinux, else (DWARF allowed) its debug vmlinux found by
- * build id or at /usr/lib/debug/boot/vmlinux-RELEASE, else (tracefs
+ * build id or at /usr/lib/debug/boot/vmlinux-RELEASE (refused when its
+ * build id is not the running kernel's), else (tracefs
  * allowed) its tracefs mount (tracepoint records only). A tracefs tree is a
  * mount, a copy of its events/ directory, or a tar (plain, gzip, xz, zstd)
  * of one.
  * Options are validated: bytes past the fields this library knows must be
  * zero (-EINVAL otherwise).
+ * A DWARF file stays mapped while the target lives: cut short meanwhile
+ * (truncated, rewritten in place), a later read past its new end raises
+ * SIGBUS in the process, as with any mapped reader; replace such files by
+ * renaming (docs/reloc.md, DWARF targets).
  */
 UZ_API int uz_target_load(const char *path, const struct uz_target_opts *opts,
 			  struct uz_target **out, struct uz_error *err);
@@ -305,6 +310,10 @@ UZ_API int uz_target_need_objects(struct uz_target *target,
 				  const struct uz_reloc_opts *opts, struct uz_error *err);
 
 UZ_API size_t uz_relocation_record_cnt(const struct uz_relocation *rel);
+/* Record @idx. The nearest names in the message of a record whose type the
+ * kernel lacks are found when the record (or a report, explanation) is
+ * first read, so the first read of a relocation must not race another
+ * read of it from another thread; the target must still be loaded. */
 UZ_API const struct uz_record *uz_relocation_record(const struct uz_relocation *rel,
 						    size_t idx);
 UZ_API const struct uz_candidate *uz_record_candidate(const struct uz_relocation *rel,
@@ -454,8 +463,10 @@ UZ_API size_t uz_archive_entry_cnt(const struct uz_archive *a);
 UZ_API const struct uz_archive_entry_info *uz_archive_entry(const struct uz_archive *a,
 							    size_t idx);
 /* The one entry for a kernel: @release and/or @build_id (NULL: the running
- * kernel's release, then its build id). -ENOENT when none matches; two
- * entries that match are an error (-EEXIST) naming both, never a guess. */
+ * kernel's release, then its build id; an entry of that release with
+ * another build id is refused, -ENOENT, naming both ids). -ENOENT when none
+ * matches; two entries that match are an error (-EEXIST) naming both, never
+ * a guess. */
 UZ_API int uz_archive_find(const struct uz_archive *a, const char *release,
 			   const char *build_id, size_t *idx, struct uz_error *err);
 /* Entry @idx as raw BTF in its kernel's byte order (malloc'ed, caller

@@ -46,6 +46,7 @@ struct uz_dw_index {
 
 struct uz_dw_file {
 	int fd;
+	bool mapped;              /* libelf mapped @fd (else it reads into its own memory) */
 	Elf *elf;
 	Dwarf *dw;
 	const char *name;         /* for messages */
@@ -69,6 +70,15 @@ void uz_dw_file_trim(const struct uz_dw_file *f, size_t upto);
 /* Scan the top-level DIEs of every CU once: definitions of structs,
  * unions, enums, typedefs and base types by name. */
 int uz_dw_index_build(struct uz_dw_index *idx, struct uz_dw_file *f, struct uz_error *err);
+/* Record one top-level DIE, if it is a named type definition. */
+int uz_dw_index_add(struct uz_dw_index *idx, int tag, const char *name, bool decl, uint64_t size,
+		    Dwarf_Off off);
+/* The fast path of uz_dw_index_build (scan.c): 0 indexed, 1 not handled
+ * here (@idx then has part of the names: start again with libdw), negative
+ * error. */
+int uz_dw_scan(struct uz_dw_index *idx, struct uz_dw_file *f, struct uz_error *err);
+/* uz_dw_index_build through libdw only (tests compare the two). */
+int uz_dw_index_build_libdw(struct uz_dw_index *idx, struct uz_dw_file *f, struct uz_error *err);
 const struct uz_dw_name *uz_dw_index_find(const struct uz_dw_index *idx, const char *name,
 					  size_t len);
 void uz_dw_index_free(struct uz_dw_index *idx);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The DWARF file: an ELF opened through libelf on its file descriptor
- * (mapped, so only the sections read are paged in), its sections checked
+ * (mapped under a read lease, so only the sections read are paged in and
+ * no truncation meanwhile can fault), its sections checked
  * against the file size (a truncated vmlinux is named as such), and libdw
  * on top. Clean pages of .debug_info can be given back after a pass.
  */
@@ -29,7 +30,9 @@ static int check_sections(struct uz_dw_file *f, size_t file_len, struct uz_error
 
 	GElf_Ehdr eh;
 
-	if (gelf_getehdr(f->elf, &eh) && eh.e_shoff &&
+	if (!gelf_getehdr(f->elf, &eh))
+		return uz_err_set(err, -EINVAL, "%s: ELF header unreadable: %s", f->name, elf_errmsg(-1));
+	if (eh.e_shoff &&
 	    (eh.e_shoff > file_len ||
 	     (uint64_t)eh.e_shnum * eh.e_shentsize > file_len - eh.e_shoff))
 		return uz_err_set(err, -EINVAL, "%s: truncated: the ELF section headers end at byte %llu, the file has %zu",
@@ -47,6 +50,13 @@ static int check_sections(struct uz_dw_file *f, size_t file_len, struct uz_error
 		if (sh.sh_type == SHT_NOBITS)
 			continue;
 		n = scn_name(f->elf, shstrndx, &sh);
+		/* libdw does not apply relocations: in a relocatable object
+		 * (a .o, a .ko) every string offset would read as its
+		 * unrelocated value, giving every member the same wrong name */
+		if (eh.e_type == ET_REL && (sh.sh_type == SHT_RELA || sh.sh_type == SHT_REL) &&
+		    (!strncmp(n, ".rela.debug_", 12) || !strncmp(n, ".rel.debug_", 11)))
+			return uz_err_set(err, -ENOTSUP, "%s: a relocatable object whose DWARF needs relocations (%s): not readable as a DWARF target; use a linked file (a vmlinux, or the BTF of a module)",
+					  f->name, n);
 		if (!strcmp(n, ".BTF"))
 			f->has_btf = true;
 		if (sh.sh_offset > file_len || sh.sh_size > file_len - sh.sh_offset)
@@ -59,7 +69,7 @@ static int check_sections(struct uz_dw_file *f, size_t file_len, struct uz_error
 
 			f->info_size = sh.sh_size;
 			f->has_info = sh.sh_size > 0;
-			if (!(sh.sh_flags & SHF_COMPRESSED) && n[1] == 'd' && d && raw && f->fd >= 0 &&
+			if (!(sh.sh_flags & SHF_COMPRESSED) && n[1] == 'd' && d && raw && f->mapped &&
 			    (char *)d->d_buf >= raw && (char *)d->d_buf + d->d_size <= raw + raw_len) {
 				long pg = sysconf(_SC_PAGESIZE);
 				uintptr_t s = ((uintptr_t)d->d_buf + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
@@ -107,12 +117,28 @@ int uz_dw_file_open(struct uz_dw_file *f, const char *name, const char *path,
 		f->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (f->fd < 0)
 			return uz_err_set(err, -errno, "%s: %s", name, strerror(errno));
+		/* the lease before the size, which then stays while it is held */
+		f->mapped = uz_map_lease(f->fd) != -EAGAIN;
 		if (fstat(f->fd, &st)) {
 			r = uz_err_set(err, -errno, "%s: %s", name, strerror(errno));
 			goto fail;
 		}
 		len = (size_t)st.st_size;
-		f->elf = elf_begin(f->fd, ELF_C_READ_MMAP, NULL);
+		/*
+		 * Mapped under a read lease (truncation waits for it, so no
+		 * mapped page faults with SIGBUS); a file open for writing
+		 * right now is read instead (libelf's own copy). Without a
+		 * lease (not the owner, no CAP_LEASE) the file is mapped
+		 * unguarded: it must not be truncated meanwhile.
+		 */
+		f->elf = elf_begin(f->fd, f->mapped ? ELF_C_READ_MMAP : ELF_C_READ, NULL);
+		/* read: the whole file at once, before any section is read on
+		 * its own (libelf leaks those once it reads the rest later) */
+		if (f->elf && !f->mapped) {
+			size_t n;
+
+			elf_rawfile(f->elf, &n);
+		}
 	} else {
 		f->elf = elf_memory((char *)data, len);
 	}
@@ -122,6 +148,13 @@ int uz_dw_file_open(struct uz_dw_file *f, const char *name, const char *path,
 	}
 	f->big_endian = eh.e_ident[EI_DATA] == ELFDATA2MSB;
 	r = check_sections(f, len, err);
+	/* a file read (not mapped) that a writer changes meanwhile: say so,
+	 * rather than whatever the short reads made of its headers */
+	if (path && (fstat(f->fd, &st) || (size_t)st.st_size != len)) {
+		r = uz_err_set(err, -EAGAIN, "%s: changed size while it was read (%zu bytes, then %lld): is it still being written?",
+			       name, len, (long long)st.st_size);
+		goto fail;
+	}
 	if (r)
 		goto fail;
 	if (!f->has_info) {

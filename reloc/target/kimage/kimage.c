@@ -160,13 +160,17 @@ int uz_kimage_extract_btf_file(const char *path, uint8_t **btf, size_t *btf_len,
 		rc = -errno;
 		return uz_err_set(err, rc, "cannot open '%s': %s", path, strerror(-rc));
 	}
-	/* Regular files are mapped privately (copy-on-write, never written back). */
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
+	/* Regular files are mapped privately (copy-on-write, never written
+	 * back), under a read lease, taken before the size is read, that
+	 * holds off truncation (a mapped page past a new end faults with
+	 * SIGBUS) until @fd closes; else read. */
+	if (!uz_map_lease(fd) && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
 		len = (size_t)st.st_size;
 		map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	}
-	close(fd);
 	if (map == MAP_FAILED) {
+		close(fd);
+		fd = -1;
 		rc = uz_read_file(path, &data, &len, err);
 		if (rc)
 			return rc;
@@ -175,6 +179,8 @@ int uz_kimage_extract_btf_file(const char *path, uint8_t **btf, size_t *btf_len,
 				   what, what_sz, err);
 	if (map != MAP_FAILED)
 		munmap(map, len);
+	if (fd >= 0)
+		close(fd);
 	free(data);
 	return rc;
 }

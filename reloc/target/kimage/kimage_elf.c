@@ -85,6 +85,14 @@ int uz_ki_elf(struct ki_ctx *c, const uint8_t *p, size_t len, uint8_t **btf,
 		rc = uz_err_set(c->err, -EINVAL, "ELF: malformed header: %s", elf_errmsg(-1));
 		goto out;
 	}
+	/* libelf sees no sections in a cut table: say truncated, not "no .BTF" */
+	if (eh.e_shoff && (eh.e_shoff > len ||
+			   (uint64_t)eh.e_shnum * eh.e_shentsize > len - eh.e_shoff)) {
+		rc = uz_err_set(c->err, -EINVAL, "ELF: truncated: the section header table ends at byte %llu, the file has %zu",
+				(unsigned long long)(eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize),
+				len);
+		goto out;
+	}
 	arch = ki_elf_arch(eh.e_machine);
 	if (!c->build_id[0]) {
 		char rel[UZ_RELEASE_MAX];

@@ -21,6 +21,9 @@
  * NAME___EVENT (the flavor suffix is ignored when matching), so a view
  * whose events disagree on a field it reads gets an ambiguity error naming
  * the events; NAME alone when NAME is trace_event_raw_EVENT.
+ *
+ * describe() maps a built type and member back to its format file and the
+ * line of the field, for the driver's messages.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,6 +278,15 @@ static int tfs_need(struct uz_target *t, const char *const *names, size_t cnt,
 	return grew ? publish(t, s, err) : 0;
 }
 
+/* The format file and field line type @id (member @member) was built from. */
+static bool tfs_describe(const struct uz_target *t, uint32_t id, int member, char *buf,
+			 size_t sz)
+{
+	const struct tfs_state *s = t->src_state;
+
+	return s && uz_tfs_builder_where(s->b, id, member, buf, sz);
+}
+
 static void tfs_release(struct uz_target *t)
 {
 	struct tfs_state *s = t->src_state;
@@ -345,5 +357,6 @@ const struct uz_source uz_source_tracefs = {
 	.probe = tfs_probe,
 	.open = tfs_open,
 	.need = tfs_need,
+	.describe = tfs_describe,
 	.release = tfs_release,
 };

@@ -62,6 +62,11 @@ int uz_tfs_build_record(struct uz_tfs_builder *b, const struct uz_tfs_event *ev,
 /* The kernel name a record of @ev has when nothing else names it:
  * trace_event_raw_EVENT, syscall_trace_enter/exit for syscalls. */
 void uz_tfs_default_name(const struct uz_tfs_event *ev, char *buf, size_t sz);
+/* Where type @id built here comes from: "FILE:LINE" of the field behind
+ * member @member (or of the type itself, @member < 0), "FILE" when that has
+ * no line (ent, __data, a record as a whole); false: not a type of @b. */
+bool uz_tfs_builder_where(const struct uz_tfs_builder *b, uint32_t id, int member, char *buf,
+			  size_t sz);
 /* Finish: pointer size set; returns the btf (still owned by @b). */
 struct btf *uz_tfs_builder_btf(struct uz_tfs_builder *b);
 

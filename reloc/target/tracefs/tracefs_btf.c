@@ -23,6 +23,10 @@
  * their C pointee where it is a keyword type, a struct/union (declared,
  * not defined) or a qualified one, else void. Formats carry no byte order:
  * the host's is recorded (relocation computes shifts for the object's).
+ *
+ * Every record, struct trace_entry and enum remembers the format file and
+ * the line of each member's field, so that a relocation which disagrees
+ * with a record can say "FILE:LINE: field ..." (uz_tfs_builder_where).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +42,20 @@ struct tfs_cache_ent {
 	struct tfs_cache_ent *next;
 };
 
+/* Where a type built here comes from: the format file and, per member,
+ * the line of its field (0: no field of its own, e.g. ent and __data). */
+struct tfs_origin {
+	uint32_t id;
+	char *file;
+	unsigned int line;           /* of the type itself (an enum: its field) */
+	unsigned int *lines;         /* by member index */
+	size_t cnt;
+};
+
 struct uz_tfs_builder {
 	struct btf *btf;
+	struct tfs_origin *orig;     /* by increasing id */
+	size_t orig_cnt;
 	struct tfs_cache_ent *hash[1u << TFS_HASH_BITS];
 	uint32_t entry_id, entry_size, entry_align;
 	char entry_from[512];        /* file that defined struct trace_entry */
@@ -96,6 +112,57 @@ static int cache_put_b(struct uz_tfs_builder *b, const char *key, uint32_t id)
 
 #define cache_put(b, key, id) \
 	(cache_put_b(b, key, id) ? uz_err_set(rc->err, -ENOMEM, "out of memory") : 0)
+
+/* ---- origins --------------------------------------------------------------- */
+
+static int origin_add(struct tfs_rec *rc, uint32_t id, unsigned int line,
+		      const unsigned int *lines, size_t cnt)
+{
+	struct uz_tfs_builder *b = rc->b;
+	struct tfs_origin *n = realloc(b->orig, (b->orig_cnt + 1) * sizeof(*n)), *o;
+
+	if (!n)
+		return uz_err_set(rc->err, -ENOMEM, "out of memory");
+	b->orig = n;
+	o = &n[b->orig_cnt];
+	*o = (struct tfs_origin){ .id = id, .line = line, .cnt = cnt };
+	o->file = strdup(rc->ev->file);
+	o->lines = cnt ? calloc(cnt, sizeof(*o->lines)) : NULL;
+	if (!o->file || (cnt && !o->lines)) {
+		free(o->file);
+		free(o->lines);
+		return uz_err_set(rc->err, -ENOMEM, "out of memory");
+	}
+	if (cnt)
+		memcpy(o->lines, lines, cnt * sizeof(*lines));
+	b->orig_cnt++;
+	return 0;
+}
+
+bool uz_tfs_builder_where(const struct uz_tfs_builder *b, uint32_t id, int member, char *buf,
+			  size_t sz)
+{
+	size_t lo = 0, hi = b->orig_cnt, mid;
+	const struct tfs_origin *o;
+	unsigned int line;
+
+	while (lo < hi) {      /* ids are added in increasing order */
+		mid = lo + (hi - lo) / 2;
+		if (b->orig[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == b->orig_cnt || b->orig[lo].id != id)
+		return false;
+	o = &b->orig[lo];
+	line = member < 0 ? o->line : (size_t)member < o->cnt ? o->lines[member] : 0;
+	if (line)
+		snprintf(buf, sz, "%s:%u", o->file, line);
+	else
+		snprintf(buf, sz, "%s", o->file);
+	return true;
+}
 
 /* libbpf's btf__add_*() return a type id or a negative error. */
 static int added(struct tfs_rec *rc, int id, uint32_t *out)
@@ -392,7 +459,8 @@ static int enum_type(struct tfs_rec *rc, const struct uz_tfs_field *f, const cha
 		t = (struct btf_type *)btf__type_by_id(rc->b->btf, *id);
 		t->info |= 1u << 31; /* kflag: signed enum */
 	}
-	return cache_put(rc->b, key, *id);
+	r = origin_add(rc, *id, f->line, NULL, 0);
+	return r ?: cache_put(rc->b, key, *id);
 }
 
 /* Pointee of a pointer: keyword integers, tagged types, else void. */
@@ -557,6 +625,7 @@ static int trace_entry(struct tfs_rec *rc, size_t *ncommon)
 	const struct uz_tfs_event *ev = rc->ev;
 	char sig[1024] = "";
 	uint32_t ids[32], aligns[32], end = 0, al = 1;
+	unsigned int lines[32];
 	size_t i, n = 0, o = 0;
 	int r;
 
@@ -595,6 +664,9 @@ static int trace_entry(struct tfs_rec *rc, size_t *ncommon)
 	r = added(rc, btf__add_struct(b->btf, "trace_entry", b->entry_size), &b->entry_id);
 	for (i = 0; !r && i < n; i++)
 		r = add_member(rc, "trace_entry", ev->fields[i].name + 7, ids[i], ev->fields[i].offset);
+	for (i = 0; i < n; i++)
+		lines[i] = ev->fields[i].line;
+	r = r ?: origin_add(rc, b->entry_id, 0, lines, n);
 	if (r)
 		return r;
 	b->entry_sig = strdup(sig);
@@ -606,6 +678,7 @@ static int trace_entry(struct tfs_rec *rc, size_t *ncommon)
 struct tfs_member {
 	char name[160];
 	uint32_t type, offset;
+	unsigned int line;   /* of the field it comes from */
 };
 
 static int dynamic_field(struct tfs_rec *rc, const struct uz_tfs_field *f, struct tfs_member *m)
@@ -650,6 +723,8 @@ static int syscall_enter(struct tfs_rec *rc, size_t first, struct tfs_member *m,
 	}
 	snprintf(m[0].name, sizeof(m[0].name), "nr");
 	m[0].offset = nr->offset;
+	m[0].line = nr->line;
+	m[1].line = first + 1 < ev->field_cnt ? ev->fields[first + 1].line : 0;
 	r = field_type(rc, nr, &m[0].type, &align);
 	r = r ?: scalar_type(rc, nr, &ul, psz, false, &m[1].type);
 	r = r ?: index_type(rc, &idx);
@@ -679,6 +754,7 @@ static int plain_fields(struct tfs_rec *rc, size_t first, bool is_sys_exit, stru
 			return uz_err_set(rc->err, -EINVAL, "%s:%u: field '%s' at offset %u overlaps the previous field (which ends at %u)",
 					  ev->file, f->line, f->name, f->offset, end);
 		m[k].offset = f->offset;
+		m[k].line = f->line;
 		if (is_dynamic(f)) {
 			r = dynamic_field(rc, f, &m[k]);
 			align = 4;
@@ -702,6 +778,23 @@ static int plain_fields(struct tfs_rec *rc, size_t first, bool is_sys_exit, stru
 static bool has_prefix(const char *s, const char *p)
 {
 	return !strncmp(s, p, strlen(p));
+}
+
+/* Lines of the record's members: ent (none), the fields, __data (none). */
+static int record_origin(struct tfs_rec *rc, uint32_t sid, const struct tfs_member *m,
+			 size_t cnt, bool data)
+{
+	unsigned int *lines = calloc(cnt + 2, sizeof(*lines));
+	size_t i;
+	int r;
+
+	if (!lines)
+		return uz_err_set(rc->err, -ENOMEM, "out of memory");
+	for (i = 0; i < cnt; i++)
+		lines[i + 1] = m[i].line;
+	r = origin_add(rc, sid, 0, lines, cnt + 1 + data);
+	free(lines);
+	return r;
 }
 
 int uz_tfs_build_record(struct uz_tfs_builder *b, const struct uz_tfs_event *ev,
@@ -741,6 +834,7 @@ int uz_tfs_build_record(struct uz_tfs_builder *b, const struct uz_tfs_event *ev,
 		r = add_member(&rc, struct_name, m[i].name, m[i].type, m[i].offset);
 	if (!r && !sys)
 		r = add_member(&rc, struct_name, "__data", data, data_off);
+	r = r ?: record_origin(&rc, sid, m, cnt, !sys);
 	free(m);
 	return r;
 }
@@ -792,6 +886,11 @@ void uz_tfs_builder_free(struct uz_tfs_builder *b)
 			free(e->key);
 			free(e);
 		}
+	for (i = 0; i < b->orig_cnt; i++) {
+		free(b->orig[i].file);
+		free(b->orig[i].lines);
+	}
+	free(b->orig);
 	btf__free(b->btf);
 	free(b->entry_sig);
 	free(b);

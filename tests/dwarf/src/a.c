@@ -49,7 +49,27 @@ struct uzt_node g_node;
 
 int uzt_b(void);
 
+/* A type defined only inside a function (and a block of it): indexed as
+ * pahole's BTF has it. */
+static long uzt_local_use(int n)
+{
+	struct uzt_local {
+		int a;
+		long b : 20;
+	} l = { n, 3 };
+
+	if (n > 1) {
+		union uzt_local_u {
+			char c[3];
+			short s;
+		} u = { { 1, 2, 3 } };
+
+		return l.a + l.b + u.s;
+	}
+	return l.a + l.b;
+}
+
 int main(void)
 {
-	return g_all.bits.a + g_dup_a.x + uzt_b();
+	return g_all.bits.a + g_dup_a.x + uzt_b() + (int)uzt_local_use(2);
 }
