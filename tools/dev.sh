@@ -5,6 +5,8 @@
 #   tools/dev.sh deps   only install the Debian packages the project needs
 #   tools/dev.sh build  only configure and build (build/)
 #   tools/dev.sh cross  cross build the qemu guest program (build/cross-ARCH, as the vm tier does)
+#   tools/dev.sh bench [--quick]  build-bench/ (Release), every benchmark, one table
+#                      (docs/performance.md; tools/bench/bench.sh --help)
 # Environment: UZ_CACHE (default ~/.cache/userize) holds fetched kernel packages.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,7 +19,7 @@ PKGS=(build-essential cmake pkg-config git ca-certificates
       libbz2-dev qemu-system-arm qemu-system-misc
       gcc-aarch64-linux-gnu gcc-s390x-linux-gnu gcc-i686-linux-gnu
       libc6-dev-arm64-cross libc6-dev-s390x-cross libc6-dev-i386-cross
-      groff-base
+      groff-base gnuplot-nox jq
       libclang-rt-19-dev)
 
 # The vm tier's guests of other architectures run a statically linked,
@@ -105,7 +107,12 @@ test)
 	echo "== tests: fuzz smoke (each libFuzzer harness 15 s on its corpus; any crash fails) =="
 	(cd build-fuzz && ctest --output-on-failure -j2) || rc=1
 	exit $rc ;;
+bench)
+	deps
+	need_root bench
+	shift
+	exec tools/bench/bench.sh "$@" ;;
 *)
-	sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2 ;;
 esac

@@ -7,6 +7,7 @@
 #ifndef UZ_BENCH_UTIL_H
 #define UZ_BENCH_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,7 +23,12 @@ struct bench_prog {
 	size_t nsec;		/* programs of the object sharing this section */
 };
 
+/* CLOCK_MONOTONIC, or this thread's CPU time (user + system, page faults
+ * included) when UZ_BENCH_CLOCK=cpu: on a shared machine the CPU time of a
+ * window does not grow with what other processes run. */
 uint64_t bench_now_ns(void);
+/* UZ_BENCH_CLOCK=cpu: time child processes by their CPU time (rusage). */
+bool bench_clock_is_cpu(void);
 /* Print "PROGRAM: message" and exit 1 (setup errors only, never measured). */
 void bench_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void *bench_xcalloc(size_t n, size_t sz);

@@ -355,11 +355,15 @@ static size_t local_type_cnt(const struct uz_relocation *rel)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: uz-bench-core [--rounds N] [--target BTF] [--object OBJ] [-v]\n"
+		"usage: uz-bench-core [--rounds N] [--target BTF] [--object OBJ] [--tsv FILE] [-v]\n"
 		"  --rounds N    measured rounds, default 20 (plus one warm-up)\n"
 		"  --target BTF  target types, default " DEFAULT_TARGET "\n"
 		"  --object OBJ  BPF object with " SEC_PREFIX "* sections, default\n"
 		"                " UZ_BENCH_DEFAULT_OBJ "\n"
+		"  --tsv FILE    also append one tab-separated line of the medians to FILE\n"
+		"                (tools/bench/bench.sh): target types records lb_parse lb_core\n"
+		"                uz_load uz_reloc (ms) rss_libbpf rss_userize rss_empty (kB)\n"
+		"                local_types\n"
 		"  -v            show libbpf warnings\n"
 		"Must run as root (libbpf probes the kernel before relocating).\n");
 }
@@ -371,9 +375,11 @@ int main(int argc, char **argv)
 		{ "target", required_argument, NULL, 't' },
 		{ "object", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "tsv", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	const char *tsv = NULL;
 	LIBBPF_OPTS(libbpf_prog_handler_opts, hopts, .prog_prepare_load_fn = lb_prepare);
 	struct bench b = {
 		.obj_path = UZ_BENCH_DEFAULT_OBJ,
@@ -389,7 +395,7 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	int c, handler;
 
-	while ((c = getopt_long(argc, argv, "r:t:o:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:t:o:vhT:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			b.rounds = atoi(optarg);
@@ -404,6 +410,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			lb.verbose = true;
+			break;
+		case 'T':
+			tsv = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -496,6 +505,17 @@ int main(int argc, char **argv)
 	       rss_base / 1024.0);
 	printf("  peak RSS of this process (all rounds): %.1f MB\n", ru.ru_maxrss / 1024.0);
 
+	if (tsv) {
+		FILE *f = fopen(tsv, "a");
+
+		if (!f)
+			bench_die("cannot append to %s: %s", tsv, strerror(errno));
+		fprintf(f, "%s\t%u\t%zu\t%.4f\t%.4f\t%.4f\t%.4f\t%ld\t%ld\t%ld\t%zu\n", b.target,
+			b.target_types, b.relo_cnt, lbp.median, lbc.median, uzl.median, uzr.median,
+			rss_lb, rss_uz, rss_base, types);
+		if (fclose(f))
+			bench_die("cannot write %s: %s", tsv, strerror(errno));
+	}
 	free(s);
 	bench_progs_free(&lb.progs, &lb.prog_cnt);
 	uz_object_free(b.uobj);

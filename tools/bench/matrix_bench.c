@@ -346,6 +346,9 @@ static double run_child(char *const argv[], long *rss)
 		return -1;
 	if (rss && ru.ru_maxrss > *rss)
 		*rss = ru.ru_maxrss;
+	if (bench_clock_is_cpu())
+		return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	return ms(t0, bench_now_ns());
 }
 
@@ -540,6 +543,37 @@ static void report(struct bench *b, long rss_uz, long rss_lb)
 	       cli < 1000 ? "met" : "NOT met", cli / 1000);
 }
 
+/*
+ * --tsv: the medians as tab-separated lines for tools/bench/bench.sh:
+ *   kernel NAME TYPES uz_load uz_reloc lb_parse lb_core lb_load   (ms)
+ *   total - - (same columns, median of the per-round sums)
+ *   cli obj_ms obj_rss_kB fields_ms fields_rss_kB
+ *   rss userize_kB libbpf_kB   (one in-process pass in a fresh child)
+ */
+static void write_tsv(const struct bench *b, const char *path, long rss_uz, long rss_lb)
+{
+	FILE *f = fopen(path, "a");
+
+	if (!f)
+		bench_die("cannot append to %s: %s", path, strerror(errno));
+	for (size_t i = 0; i < b->nk; i++) {
+		const struct kernel *k = &b->k[i];
+
+		fprintf(f, "kernel\t%s\t%u\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\n", k->name, k->types,
+			kmed(k, KF(uz_load), b->rounds), kmed(k, KF(uz_reloc), b->rounds),
+			kmed(k, KF(lb_parse), b->rounds), kmed(k, KF(lb_core), b->rounds),
+			kmed(k, KF(lb_load), b->rounds));
+	}
+	fprintf(f, "total\t-\t-\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\n", total(b, KF(uz_load)),
+		total(b, KF(uz_reloc)), total(b, KF(lb_parse)), total(b, KF(lb_core)),
+		total(b, KF(lb_load)));
+	fprintf(f, "cli\t%.4f\t%ld\t%.4f\t%ld\n", median(b->cli_obj, b->rounds), b->cli_obj_rss,
+		median(b->cli_fields, b->rounds), b->cli_fields_rss);
+	fprintf(f, "rss\t%ld\t%ld\n", rss_uz, rss_lb);
+	if (fclose(f))
+		bench_die("cannot write %s: %s", path, strerror(errno));
+}
+
 /* ---- arguments --------------------------------------------------------- */
 
 static void add_kernel(struct bench *b, const char *path)
@@ -600,7 +634,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: uz-bench-matrix [--corpus DIR] [--target FILE]... [--no-running]\n"
 		"                       [--objects DIR] [--object OBJ]... [--rounds N]\n"
-		"                       [--no-libbpf] [--no-tools] [--cli PATH] [-v]\n"
+		"                       [--no-libbpf] [--no-tools] [--cli PATH] [--tsv FILE] [-v]\n"
 		"  --corpus DIR    every *.btf of DIR (default $UZ_CACHE/btf, else\n"
 		"                  ~/.cache/userize/btf)\n"
 		"  --target FILE   one more kernel BTF (repeatable)\n"
@@ -611,6 +645,8 @@ static void usage(FILE *f)
 		"  --no-libbpf     skip libbpf (needs root otherwise)\n"
 		"  --no-tools      skip bpftool and pahole\n"
 		"  --cli PATH      the userize binary (default " UZ_BENCH_CLI ")\n"
+		"  --tsv FILE      also append the medians to FILE, tab-separated\n"
+		"                  (for tools/bench/bench.sh)\n"
 		"  -v              show libbpf's warnings\n");
 }
 
@@ -627,18 +663,19 @@ int main(int argc, char **argv)
 		{ "no-tools", no_argument, NULL, 'T' },
 		{ "cli", required_argument, NULL, 'x' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "tsv", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct bench b = { .rounds = 5, .libbpf = true, .tools = true, .cli = UZ_BENCH_CLI };
-	const char *corpus = NULL, *objdir = UZ_BENCH_SAMPLES_DIR;
+	const char *corpus = NULL, *tsv = NULL, *objdir = UZ_BENCH_SAMPLES_DIR;
 	bool running = true;
 	char defcorpus[4096];
 	int c, handlers[2] = { -1, -1 };
 	long rss_uz, rss_lb = 0;
 	uint64_t t0;
 
-	while ((c = getopt_long(argc, argv, "c:t:RO:o:r:LTx:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:RO:o:r:LTx:vhS:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': corpus = optarg; break;
 		case 't': add_kernel(&b, optarg); break;
@@ -654,6 +691,7 @@ int main(int argc, char **argv)
 		case 'T': b.tools = false; break;
 		case 'x': b.cli = optarg; break;
 		case 'v': lb.verbose = true; break;
+		case 'S': tsv = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -729,6 +767,8 @@ int main(int argc, char **argv)
 		round_cli(&b, r);
 	}
 	report(&b, rss_uz, rss_lb);
+	if (tsv)
+		write_tsv(&b, tsv, rss_uz, rss_lb);
 
 	for (int i = 0; i < 2; i++)
 		if (handlers[i] >= 0)
