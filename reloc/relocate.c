@@ -254,11 +254,13 @@ static void located(const struct reloc_ctx *c, struct where w, const char *why, 
 		    size_t sz)
 {
 	char loc[512];
+	int n = 0;
 
+	/* in two steps: a long why is cut at @sz, which is fine for a message */
 	if (*where_str(c, w, loc, sizeof(loc)))
-		snprintf(out, sz, "%s: %s", loc, why);
-	else
-		snprintf(out, sz, "%s", why);
+		n = snprintf(out, sz, "%s: ", loc);
+	if (n >= 0 && (size_t)n < sz)
+		snprintf(out + n, sz - (size_t)n, "%s", why);
 }
 
 static struct where mctx_where(const struct uz_match_ctx *m)
