@@ -65,6 +65,17 @@ int uz_input_check(const char *path, bool allow_dir, struct uz_error *err)
 	return 0;
 }
 
+/* Did @fd's size or change time move since @before was taken? */
+static bool changed_since(int fd, const struct stat *before)
+{
+	struct stat now;
+
+	if (fstat(fd, &now))
+		return true;
+	return now.st_size != before->st_size || now.st_ctim.tv_sec != before->st_ctim.tv_sec ||
+	       now.st_ctim.tv_nsec != before->st_ctim.tv_nsec;
+}
+
 int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error *err)
 {
 	const char *why;
@@ -140,6 +151,18 @@ int uz_read_file(const char *path, uint8_t **data, size_t *len, struct uz_error 
 		if (r == 0)
 			break;
 		n += (size_t)r;
+	}
+	/*
+	 * A writer meanwhile (a package still downloading, a file rewritten in
+	 * place) can leave a mix of old, new and not yet copied bytes that no
+	 * version of the file ever held: refuse it when the size or the change
+	 * time moved during the read, rather than parse it.
+	 */
+	if (changed_since(fd, &st)) {
+		free(buf);
+		close(fd);
+		return uz_err_set(err, -EAGAIN, "'%s' changed while it was read (%lld bytes when opened, %zu read): is it still being written?",
+				  path, (long long)st.st_size, n);
 	}
 	close(fd);
 	buf[n] = 0;

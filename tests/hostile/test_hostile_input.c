@@ -276,13 +276,18 @@ static void test_not_files_cli(void **state)
  * A child rewrites @path over and over: truncated to a random length (through
  * its own descriptor), then the whole @data again, in place. Meanwhile @fn
  * loads it @n times: each load is the whole file's result (@check) or fails
- * with one of the truncation messages @ok (prefixes), never a crash.
+ * with one of the truncation messages @ok (prefixes), never a crash. A read
+ * racing the rewrite can also see a torn page (bytes the writer has not
+ * copied yet read as zeros) that a later check of the parser catches with
+ * its own message: that is still an error naming the file, counted apart;
+ * a load that succeeds with another result than the whole file's, an error
+ * not naming the file, or a crash fails the test.
  */
 static void flapping(const char *path, const uint8_t *data, size_t len, open_fn fn,
 		     const char *const *ok, size_t nok, int n, bool by_path)
 {
 	pid_t w = fork();
-	int i, good = 0, cut = 0, st;
+	int i, good = 0, cut = 0, torn = 0, st;
 
 	assert_true(w >= 0);
 	if (!w) {
@@ -319,8 +324,14 @@ static void flapping(const char *path, const uint8_t *data, size_t len, open_fn 
 		}
 		for (k = 0; k < nok && strncmp(err.msg, ok[k], strlen(ok[k])); k++)
 			;
+		if (k == nok && strstr(err.msg, "changed while it was read ("))
+			k = 0; /* fileio.c saw the size or change time move */
 		if (getenv("UZ_HOSTILE_SHOW"))
 			fprintf(stderr, "  %s\n", err.msg);
+		if (k == nok && strstr(err.msg, path) && strncmp(err.msg, "loaded with", 11)) {
+			torn++;
+			continue;
+		}
 		if (k == nok) {
 			kill(w, SIGKILL);
 			fail_msg("load %d of %s while it changes: unexpected '%s'", i, path, err.msg);
@@ -331,8 +342,8 @@ static void flapping(const char *path, const uint8_t *data, size_t len, open_fn 
 	assert_int_equal(waitpid(w, &st, 0), w);
 	put(path, data, len);
 	assert_int_equal(fn(path, &(struct uz_error){ 0 }), 0);
-	fprintf(stderr, "%s (%s): %d whole loads, %d truncation errors\n", path,
-		by_path ? "truncated by path" : "through a descriptor", good, cut);
+	fprintf(stderr, "%s (%s): %d whole loads, %d truncation errors, %d other errors naming the file (torn reads)\n",
+		path, by_path ? "truncated by path" : "through a descriptor", good, cut, torn);
 }
 
 /* The object loads with all its records, or not at all. */
@@ -453,7 +464,9 @@ static void test_changing_size(void **state)
 	d = slurp(TARGET_NEW, &len);
 	snprintf(path, sizeof(path), "%s/flap.vmlinux", dir);
 	put(path, d, len);
-	snprintf(t_ok[0], sizeof(t_ok[0]), "%s: ELF: truncated: the section header table ends at byte ", path);
+	/* "ELF: truncated: the section header table ends at byte N" or
+	 * "ELF: truncated: N bytes cannot hold the ELF header" */
+	snprintf(t_ok[0], sizeof(t_ok[0]), "%s: ELF: truncated: ", path);
 	snprintf(t_ok[1], sizeof(t_ok[1]), "%s: ELF: invalid ELF file data", path);
 	snprintf(t_ok[2], sizeof(t_ok[2]), "%s: ELF: malformed header: invalid ELF file data", path);
 	snprintf(t_ok[3], sizeof(t_ok[3]), "%s: not a kernel image, Debian package, ELF or BTF file", path);
@@ -603,6 +616,22 @@ static void expect_btf_error(const void *d, size_t len, const char *want)
 	}
 	if (strcmp(err.msg, want))
 		fail_msg("%zu bytes:\n  got  '%s'\n  want '%s'", len, err.msg, want);
+}
+
+/* An ELF target (a vmlinux with .BTF) cut inside its ELF header. */
+static void test_elf_target_cut_header(void **state)
+{
+	size_t len, at;
+	uint8_t *d = slurp(TARGET_NEW, &len);
+	char want[256];
+
+	(void)state;
+	assert_true(len > sizeof(Elf64_Ehdr));
+	for (at = 4; at < sizeof(Elf64_Ehdr); at++) {
+		snprintf(want, sizeof(want), "t.btf: ELF: truncated: %zu bytes cannot hold the ELF header", at);
+		expect_btf_error(d, at, want);
+	}
+	free(d);
 }
 
 /* The target's BTF cut at the header, every type record and every string. */
@@ -1077,6 +1106,7 @@ int main(void)
 		cmocka_unit_test(test_changing_size),
 		cmocka_unit_test(test_object_cut_everywhere),
 		cmocka_unit_test(test_object_sections_past_end),
+		cmocka_unit_test(test_elf_target_cut_header),
 		cmocka_unit_test(test_btf_cut_everywhere),
 		cmocka_unit_test(test_btf_lies),
 		cmocka_unit_test(test_records_lie),

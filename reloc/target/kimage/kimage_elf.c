@@ -77,12 +77,19 @@ int uz_ki_elf(struct ki_ctx *c, const uint8_t *p, size_t len, uint8_t **btf,
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return uz_err_set(c->err, -EINVAL, "libelf: %s", elf_errmsg(-1));
+	/* a cut header: libelf would only say "no error" */
+	if (len < EI_NIDENT || len < (p[EI_CLASS] == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
+		return uz_err_set(c->err, -EINVAL, "ELF: truncated: %zu bytes cannot hold the ELF header",
+				  len);
 	/* libelf only reads the image here (nothing is updated or written). */
 	e = elf_memory((char *)p, len);
 	if (!e)
 		return uz_err_set(c->err, -EINVAL, "ELF: %s", elf_errmsg(-1));
 	if (elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
-		rc = uz_err_set(c->err, -EINVAL, "ELF: malformed header: %s", elf_errmsg(-1));
+		int en = elf_errno();
+
+		rc = uz_err_set(c->err, -EINVAL, "ELF: malformed header: %s",
+				en ? elf_errmsg(en) : "not a valid ELF header");
 		goto out;
 	}
 	/* libelf sees no sections in a cut table: say truncated, not "no .BTF" */
