@@ -45,7 +45,7 @@ static struct uz_target *load(const char *path, unsigned int src, const char *ne
 	struct uz_target *t = NULL;
 
 	if (uz_target_load(path, &o, &t, &err))
-		fail_msg("load %s: %s", path, err.msg);
+		fail_msg("load %s: %s", path ? path : "(the running kernel)", err.msg);
 	return t;
 }
 
