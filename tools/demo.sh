@@ -71,7 +71,7 @@ if [ -x "$b/tests/vm/uz-vmcheck" ]; then
 	banner "The same objects inside $deb under qemu (checks of tests/checks)"
 	adds=()
 	for o in "$s"/proctop.o "$s"/writesize.o "$s"/lo_filter.o "$s"/dropmon.o "$s"/iolatency.o \
-		"$b"/tests/checks/fallback.o; do
+		"$b"/tests/checks/fallback.o "$b"/tests/checks/tpfork.o; do
 		adds+=(--add "$o:/root/objs/$(basename "$o")")
 	done
 	# iolatency's scratch disk: NVMe on qemu's null block driver.
