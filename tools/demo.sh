@@ -70,8 +70,9 @@ deb=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$top/tools/vm/kernels.list" | grep
 if [ -x "$b/tests/vm/uz-vmcheck" ]; then
 	banner "The same objects inside $deb under qemu (checks of tests/checks)"
 	adds=()
-	for o in "$s"/proctop.o "$s"/writesize.o "$s"/lo_filter.o "$s"/dropmon.o "$s"/iolatency.o \
-		"$b"/tests/checks/fallback.o "$b"/tests/checks/tpfork.o; do
+	# every sample and check object the build made: uz-vmcheck runs a
+	# check per object and fails on one it cannot find
+	for o in "$s"/*.o "$b"/tests/checks/*.o; do
 		adds+=(--add "$o:/root/objs/$(basename "$o")")
 	done
 	# iolatency's scratch disk: NVMe on qemu's null block driver.
